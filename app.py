@@ -1,0 +1,66 @@
+"""Application factory. `gunicorn app:app` serves the module-level `app`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_migrate import Migrate
+from flask_wtf import CSRFProtect
+
+from config import ROOT, load_settings
+
+migrate = Migrate()
+csrf = CSRFProtect()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    settings = load_settings(config)
+    app = Flask(__name__, instance_path=str(Path(settings["DATA_DIR"]).resolve()))
+    app.config.update(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", app.config["DATABASE_URL"]
+                          or f"sqlite:///{Path(app.instance_path) / 'minsheng.sqlite'}")
+    app.config.setdefault("MAX_CONTENT_LENGTH", 100 * 1024 * 1024)
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+
+    from core import db, errors, jobs, logs, ratelimit, state
+
+    logs.init_app(app)
+    db.init_app(app)
+    migrate.init_app(app, db.db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    state.init_app(app)
+    ratelimit.init_app(app)
+    jobs.init_app(app)
+    csrf.init_app(app)
+    errors.init_app(app)
+    _register_features(app)
+    return app
+
+
+def _register_features(app: Flask) -> None:
+    from core import cli as core_cli
+    from core.health import bp as health_bp
+    from h5.views import bp as h5_bp
+    from h5.views import init_root
+    from reference import cli as reference_cli
+    from staff import auth
+    from staff import cli as staff_cli
+    from staff.views import bp as staff_bp
+
+    auth.init_app(app)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(h5_bp)
+    init_root(app)
+    app.register_blueprint(staff_bp)
+    for command in (core_cli.group, core_cli.jobs_group, reference_cli.group, staff_cli.group):
+        app.cli.add_command(command)
+
+
+def __getattr__(name: str):
+    """`app` is built on first access (gunicorn app:app, flask --app app), not on import."""
+    if name != "app":
+        raise AttributeError(name)
+    global app
+    app = create_app()
+    return app

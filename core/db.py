@@ -1,0 +1,64 @@
+"""The one declarative Base, the Flask-SQLAlchemy handle, and per-database connection set-up."""
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime, timezone
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy.orm import DeclarativeBase
+
+# Named constraints, so Alembic batch mode on SQLite can find and alter them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def Timestamp() -> DateTime:  # noqa: N802 - reads like a type in mapped_column(Timestamp())
+    """Timezone-aware timestamps everywhere (stored in UTC)."""
+    return DateTime(timezone=True)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    """WAL (readers never block the writer), enforced foreign keys, wait instead of failing on a lock."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def init_app(app) -> None:
+    db.init_app(app)
+    with app.app_context():
+        engines = list(db.engines.values())
+
+    def _forget_parent_connections() -> None:
+        # A forked worker (gunicorn --preload) must not reuse the parent's sockets or file handles.
+        for engine in engines:
+            engine.dispose(close=False)
+
+    os.register_at_fork(after_in_child=_forget_parent_connections)

@@ -1,0 +1,26 @@
+"""H5 home: what citizens can do here, and the care-mode switch."""
+from flask import Blueprint, redirect, render_template, session, url_for
+
+bp = Blueprint("h5", __name__, url_prefix="/h5", template_folder="templates")
+
+# (title, description, endpoint or None while the feature is not open)
+SERVICES = [
+    ("微查询", "政策、办事问题，输入即答", None),
+    ("微受理", "投诉、求助、建议，在线提交工单", None),
+    ("我的工单", "查看办理进度，评价办理结果", None),
+]
+
+
+@bp.get("/")
+def home():
+    return render_template("h5/home.html", services=SERVICES)
+
+
+@bp.post("/care-mode")
+def toggle_care_mode():
+    session["care_mode"] = not session.get("care_mode", False)
+    return redirect(url_for("h5.home"))
+
+
+def init_root(app) -> None:
+    app.add_url_rule("/", "root", lambda: redirect(url_for("h5.home")))

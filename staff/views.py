@@ -1,0 +1,73 @@
+"""Staff login, logout, the console home and the reference data pages."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from core.db import db
+from core.ratelimit import limiter
+from reference.models import Category, Department, RequestType
+from staff.forms import LoginForm
+from staff.service import authenticate
+
+bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _username_key() -> str:
+    return "login-user:" + request.form.get("username", "").strip().lower()[:64]
+
+
+def _safe_next(target: str | None) -> str:
+    parts = urlsplit(target or "")
+    if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("staff.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_username_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.username.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("用户名或密码不正确")
+    return render_template("staff/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("您已退出登录", "info")
+    return redirect(url_for("staff.login"))
+
+
+@bp.get("/")
+@login_required
+def home():
+    return render_template("staff/home.html")
+
+
+@bp.get("/reference")
+@login_required
+def reference():
+    roots = db.session.scalars(select(Category).where(Category.parent_id.is_(None)).order_by(Category.sort)).all()
+    departments = db.session.scalars(
+        select(Department).where(Department.parent_id.is_(None)).order_by(Department.sort)
+    ).all()
+    types = db.session.scalars(select(RequestType).order_by(RequestType.sort)).all()
+    return render_template("staff/reference.html", categories=roots, departments=departments, types=types)
