@@ -7,9 +7,9 @@ and a dict passed to create_app() wins over both.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 PREFIX = "HOTLINE_"
 ROOT = Path(__file__).resolve().parent
@@ -113,6 +113,6 @@ def _apply_mode(config: dict) -> None:
     for name in missing:
         config[name] = DEMO_SECRETS[name]
     aes_keys = [config.get("WECHAT_AES_KEY"), config.get("WECHAT_AES_KEY_PREVIOUS")]
-    for name, key in zip(("WECHAT_AES_KEY", "WECHAT_AES_KEY_PREVIOUS"), aes_keys):
+    for name, key in zip(("WECHAT_AES_KEY", "WECHAT_AES_KEY_PREVIOUS"), aes_keys, strict=True):
         if key and len(key) != 43:
             raise ConfigError(f"{PREFIX}{name} must be the 43-character EncodingAESKey")

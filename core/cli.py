@@ -35,7 +35,7 @@ def banner():
     staff login  {base}/staff/login
     health       {base}/healthz
   demo staff logins (username / password):""")
-    for username, password, role, display_name, _department in DEMO_ACCOUNTS:
+    for username, password, _role, display_name, _department in DEMO_ACCOUNTS:
         click.echo(f"    {username:<11} {password:<22} {display_name}")
     click.echo("  Ctrl-C stops everything.\n")
 

@@ -59,7 +59,7 @@ def test_add_has_exactly_one_winner_under_concurrency(any_app):
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(race, [k for k in keys for _ in range(8)]))
     wins = {k: 0 for k in keys}
-    for key, won in zip([k for k in keys for _ in range(8)], results):
+    for key, won in zip([k for k in keys for _ in range(8)], results, strict=False):
         wins[key] += won
     assert set(wins.values()) == {1}
 
