@@ -1,10 +1,7 @@
-"""Flask-Login wiring and the role check used by every console view."""
+"""Flask-Login wiring."""
 from __future__ import annotations
 
-import functools
-
-from flask import abort
-from flask_login import LoginManager, current_user, login_required
+from flask_login import LoginManager
 
 from core.db import db
 from staff.models import StaffUser
@@ -21,22 +18,6 @@ def load_user(user_id: str) -> StaffUser | None:
     if not user_id.isdigit():
         return None
     return db.session.get(StaffUser, int(user_id))
-
-
-def roles_required(*roles: str):
-    """Let in logged-in staff whose role is one of `roles` (admin always); others get 403."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        @login_required
-        def guarded(*args, **kwargs):
-            if current_user.role not in roles and current_user.role != "admin":
-                abort(403)
-            return view(*args, **kwargs)
-
-        return guarded
-
-    return decorate
 
 
 def init_app(app) -> None:
