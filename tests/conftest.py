@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,7 +18,7 @@ from config import PREFIX, SETTINGS
 for _setting in SETTINGS:
     os.environ.pop(PREFIX + _setting.name, None)
 
-from tests.support import POSTGRES_URL, REDIS_URL, build_app, dispose, service_missing  # noqa: E402
+from tests.support import POSTGRES_URL, REDIS_URL, LocalService, build_app, dispose, service_missing  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -86,3 +87,46 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def live_service(tmp_path_factory):
+    """One `make run` instance for the whole session (end-to-end and browser tests)."""
+    service = LocalService(tmp_path_factory.mktemp("live"))
+    service.banner = service.wait_ready()
+    yield service
+    service.kill()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        service_missing("Chromium", FileNotFoundError(CHROMIUM))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    """Folder for screenshots the browser tests take (test-output/screenshots)."""
+    folder = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

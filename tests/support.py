@@ -57,3 +57,55 @@ def csrf_token_from(html: str) -> str:
     match = CSRF_FIELD.search(html)
     assert match, "page has no CSRF token field"
     return match.group(1)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LocalService:
+    """What `make run` starts (deploy/run-local.sh), on a free port and its own data folder."""
+
+    def __init__(self, data_dir):
+        import subprocess
+
+        from config import ROOT
+
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = data_dir / "service.log"
+        env = {key: value for key, value in os.environ.items() if not key.startswith("HOTLINE_")}
+        env.update(PORT=str(self.port), HOTLINE_DATA_DIR=str(data_dir), HOTLINE_DEMO="1")
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(["deploy/run-local.sh"], cwd=ROOT, env=env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_ready(self, timeout: float = 90) -> str:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            output = self.log.read_text()
+            if "Ctrl-C stops everything" in output:
+                return output
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise AssertionError(f"service did not start:\n{self.log.read_text()}")
+
+    def interrupt(self) -> None:
+        """What Ctrl-C in the terminal does: SIGINT to the whole foreground process group."""
+        import signal
+
+        os.killpg(self.process.pid, signal.SIGINT)
+
+    def kill(self) -> None:
+        import signal
+
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()

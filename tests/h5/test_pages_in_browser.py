@@ -1,0 +1,41 @@
+"""The H5 shell and the staff login in real headless Chromium, against what `make run` serves."""
+
+# Two different characters drawn on a canvas: with no CJK font both come out as the same box.
+GLYPHS_DIFFER = """() => {
+  const draw = (ch) => {
+    const canvas = document.createElement('canvas'); canvas.width = 40; canvas.height = 40;
+    const ctx = canvas.getContext('2d'); ctx.font = '32px sans-serif'; ctx.fillText(ch, 2, 32);
+    return Array.from(ctx.getImageData(0, 0, 40, 40).data).join(',');
+  };
+  return draw('暖') !== draw('热');
+}"""
+
+
+def test_h5_home_renders_chinese_with_weui_and_care_mode(page, live_service, screenshots):
+    page.goto(f"{live_service.base}/h5/")
+    assert page.evaluate(GLYPHS_DIFFER), "Chinese renders as boxes: install fonts-wqy-microhei"
+    assert page.locator(".weui-cell").count() == 3
+    assert page.locator(".weui-cell").first.evaluate("el => getComputedStyle(el).display") == "flex"  # WeUI loaded
+    assert "即将开放" in page.content()
+    page.screenshot(path=screenshots / "h5-home.png", full_page=True)
+    page.get_by_role("button", name="开启长辈模式（大字）").click()
+    assert page.locator("body").get_attribute("data-weui-mode") == "care"
+    page.screenshot(path=screenshots / "h5-home-care.png", full_page=True)
+
+
+def test_staff_login_in_the_browser(page, live_service, screenshots):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_service.base}/staff/login")
+    page.get_by_label("用户名").fill("analyst")
+    page.get_by_label("密码").fill("wrong-password")
+    page.get_by_role("button", name="登录").click()
+    assert page.locator(".error").inner_text() == "用户名或密码不正确"
+    assert page.get_by_label("用户名").input_value() == "analyst"
+    page.screenshot(path=screenshots / "staff-login-error.png")
+    page.get_by_label("密码").fill("analyst-demo-2026")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_service.base}/staff/")
+    assert "媒体专席 陈静" in page.content()
+    page.goto(f"{live_service.base}/staff/reference")
+    assert page.get_by_text("暖气不热").count() >= 1
+    page.screenshot(path=screenshots / "staff-reference.png", full_page=True)
