@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import ROOT, load_settings
 
@@ -23,6 +24,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("MAX_CONTENT_LENGTH", 100 * 1024 * 1024)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from core import db, errors, jobs, logs, ratelimit, state
 

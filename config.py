@@ -53,6 +53,7 @@ SETTINGS = [
     Setting("CITY_CODE", "TY"),
     Setting("CITY_NAME", "太原市"),
     Setting("PUBLIC_URL", "http://127.0.0.1:8000"),
+    Setting("TRUSTED_PROXIES", 0, int),
     Setting("STATE_PREFIX", "minsheng:"),
     Setting("JOBS_WORKERS", 2, int),
     Setting("LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),

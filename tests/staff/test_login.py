@@ -135,3 +135,13 @@ def test_login_attempts_are_counted_in_the_shared_store(any_app):
             rows = db.session.execute(select(SharedStateEntry.key, SharedStateEntry.counter)).all()
         counts = [counter for key, counter in rows if "limit:" in key]
     assert counts and set(counts) == {2}  # one counter per address, one per username
+
+
+def test_behind_a_trusted_proxy_limits_count_the_forwarded_client(tmp_path):
+    app = build_app(tmp_path, LOGIN_RATE_LIMIT="2 per minute", TRUSTED_PROXIES=1)
+    codes = []
+    for n in range(3):
+        staff = Staff(app.test_client())
+        staff.client.environ_base["HTTP_X_FORWARDED_FOR"] = f"203.0.113.{n}"
+        codes.append(staff.login(f"user{n}", "guess").status_code)
+    assert codes == [200, 200, 200]  # three citizens behind one nginx are not one client
