@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_features(app: Flask) -> None:
+    import wechat
     from core import cli as core_cli
     from core.health import bp as health_bp
     from h5.views import bp as h5_bp
@@ -54,6 +55,7 @@ def _register_features(app: Flask) -> None:
     from staff.views import bp as staff_bp
 
     auth.init_app(app)
+    wechat.init_app(app, csrf)
     app.register_blueprint(health_bp)
     app.register_blueprint(h5_bp)
     init_root(app)

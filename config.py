@@ -47,6 +47,8 @@ SETTINGS = [
     Setting("WECHAT_AES_KEY", None, secret=True),
     Setting("WECHAT_AES_KEY_PREVIOUS", None),
     Setting("WECHAT_API_BASE", "https://api.weixin.qq.com"),
+    Setting("WECHAT_REPLY_BUDGET", 4.0, float),
+    Setting("WECHAT_MAX_PUSH_AGE", 300, int),
     Setting("DEMO", False, _bool),
     Setting("LOG_JSON", False, _bool),
     Setting("LOG_LEVEL", "INFO"),
