@@ -109,3 +109,17 @@ class LocalService:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+
+def simulator_for(app, **options):
+    """A WeChatSimulator posting through the app's test client, with the app's credentials."""
+    from wechat.simulator import WeChatSimulator
+
+    client = app.test_client()
+
+    def send(path_query: str, body: bytes):
+        response = client.post(path_query, data=body)
+        return response.status_code, response.get_data(as_text=True)
+
+    config = app.config
+    return WeChatSimulator(send, config["WECHAT_TOKEN"], config["WECHAT_APP_ID"], config["WECHAT_AES_KEY"], **options)

@@ -56,6 +56,7 @@ class WeChatSimulator:
         self.envelope = Envelope(token, app_id, [aes_key]) if safe else None
         self._msg_ids = itertools.count(random.randrange(10**17, 10**18))
         self.last: str | None = None
+        self.clock: Callable[[], float] = time.time  # WeChat's clock (tests skew it)
 
     # What a citizen does -------------------------------------------------------------------------
     def text(self, content: str) -> Received:
@@ -90,13 +91,13 @@ class WeChatSimulator:
         body = "".join(f"<{name}>{cdata(str(value)) if isinstance(value, str) else value}</{name}>"
                        for name, value in fields.items())
         xml = (f"<xml><ToUserName>{cdata(self.account)}</ToUserName><FromUserName>{cdata(self.openid)}"
-               f"</FromUserName><CreateTime>{int(time.time())}</CreateTime><MsgType>{cdata(kind)}</MsgType>"
+               f"</FromUserName><CreateTime>{int(self.clock())}</CreateTime><MsgType>{cdata(kind)}</MsgType>"
                f"{body}</xml>")
         self.last = xml
         return self.deliver(xml)
 
     def deliver(self, xml: str) -> Received:
-        timestamp, nonce = str(int(time.time())), str(secrets.randbelow(10**10))
+        timestamp, nonce = str(int(self.clock())), str(secrets.randbelow(10**10))
         query = {"signature": sign(self.token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
                  "openid": self.openid}
         body = xml
