@@ -70,7 +70,7 @@ def free_port() -> int:
 class LocalService:
     """What `make run` starts (deploy/run-local.sh), on a free port and its own data folder."""
 
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, **settings):
         import subprocess
 
         from config import ROOT
@@ -79,7 +79,7 @@ class LocalService:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = data_dir / "service.log"
         env = {key: value for key, value in os.environ.items() if not key.startswith("HOTLINE_")}
-        env.update(PORT=str(self.port), HOTLINE_DATA_DIR=str(data_dir), HOTLINE_DEMO="1")
+        env.update(PORT=str(self.port), HOTLINE_DATA_DIR=str(data_dir), HOTLINE_DEMO="1", **settings)
         with self.log.open("w") as log:
             self.process = subprocess.Popen(["deploy/run-local.sh"], cwd=ROOT, env=env, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)
