@@ -53,6 +53,7 @@ def _register_features(app: Flask) -> None:
     from staff import auth
     from staff import cli as staff_cli
     from staff.views import bp as staff_bp
+    from wechat import cli as wechat_cli
 
     auth.init_app(app)
     wechat.init_app(app, csrf)
@@ -60,7 +61,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(h5_bp)
     init_root(app)
     app.register_blueprint(staff_bp)
-    for command in (core_cli.group, core_cli.jobs_group, reference_cli.group, staff_cli.group):
+    for command in (core_cli.group, core_cli.jobs_group, reference_cli.group, staff_cli.group, wechat_cli.group):
         app.cli.add_command(command)
 
 
