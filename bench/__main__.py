@@ -2,7 +2,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["state"]
+BENCHMARKS = ["state", "webhook"]
 
 
 def main(names: list[str]) -> None:

@@ -12,7 +12,8 @@ from flask import has_app_context
 from huey import Huey
 from huey.storage import BlackHoleStorage, RedisStorage, SqliteStorage
 
-huey = Huey("minsheng", storage_class=BlackHoleStorage, utc=True)
+# A job that will be retried reports no error until its last attempt fails.
+huey = Huey("minsheng", storage_class=BlackHoleStorage, utc=True, store_intermediate_errors=False)
 _bound = {}
 
 

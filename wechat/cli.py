@@ -9,9 +9,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from wechat.menu import menu
 from wechat.simulator import Received, WeChatSimulator, http_sender
 
 group = AppGroup("wechat", help="The WeChat channel.")
+group.add_command(menu)
 
 COMMANDS = """commands:
   (any text)                 send a text message

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from wechat import handlers, messages
 from wechat.inbound import Inbound
+from wechat.menu import MenuKey
 from wechat.router import Route, Router
 
 
@@ -27,10 +28,9 @@ def is_location(inbound: Inbound) -> bool:
                                                                                         "location_select"})
 
 
-# Menu click keys (wechat/menu.py defines the menu that sends them).
-QUERY_KEYS = ("QUERY_ASK", "QUERY_HOT")
-SUBMIT_KEYS = ("SUBMIT_COMPLAINT", "SUBMIT_HELP", "SUBMIT_SUGGESTION")
-TICKET_KEYS = ("MY_TICKETS", "MY_RATE")
+QUERY_KEYS = (MenuKey.QUERY_ASK, MenuKey.QUERY_HOT)
+SUBMIT_KEYS = (MenuKey.SUBMIT_COMPLAINT, MenuKey.SUBMIT_HELP, MenuKey.SUBMIT_SUGGESTION)
+TICKET_KEYS = (MenuKey.MY_TICKETS, MenuKey.MY_RATE)
 
 
 def build_router() -> Router:
@@ -39,7 +39,7 @@ def build_router() -> Router:
         Route("scan", event("scan"), handlers.scan),
         Route("unfollow", event("unsubscribe"), handlers.unfollow),
         Route("help", text_in(messages.HELP_WORDS), handlers.show_help),
-        Route("menu:help", click("HELP"), handlers.show_help),
+        Route("menu:help", click(MenuKey.HELP), handlers.show_help),
         # Until 微查询 and 微受理 register their handlers, their entries say so honestly.
         Route("menu:query", click(*QUERY_KEYS), handlers.not_open("微查询")),
         Route("menu:submit", click(*SUBMIT_KEYS), handlers.not_open("微受理")),
