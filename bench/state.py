@@ -14,7 +14,7 @@ import uuid
 
 import sqlalchemy as sa
 
-from core.db import db
+from core.models import SharedStateEntry
 from core.state import DatabaseStore, RedisStore
 
 ROUNDS = int(os.environ.get("BENCH_STATE_ROUNDS", "2000"))
@@ -58,8 +58,10 @@ OPERATIONS = {
 
 def _database_store(url: str) -> DatabaseStore:
     engine = sa.create_engine(url)
-    db.metadata.tables["shared_state"].create(engine, checkfirst=True)
-    return DatabaseStore(engine, prefix="bench:")
+    SharedStateEntry.__table__.create(engine, checkfirst=True)
+    store = DatabaseStore(engine, prefix="bench:")
+    store.engine = engine  # for _clean
+    return store
 
 
 def _backends(folder: str):
@@ -71,7 +73,7 @@ def _backends(folder: str):
 
 def _clean(store) -> None:
     if isinstance(store, DatabaseStore):
-        table = db.metadata.tables["shared_state"]
+        table = SharedStateEntry.__table__
         with store.engine.begin() as conn:
             conn.execute(sa.delete(table).where(table.c.key.like("bench:%")))
     elif isinstance(store, RedisStore):
@@ -92,6 +94,8 @@ def main() -> None:
             except Exception as exc:  # noqa: BLE001 - an unreachable service is reported, not fatal
                 print(f"  {name}: skipped ({type(exc).__name__}: {exc})")
     sqlite = results.get("database: SQLite WAL")
+    if sqlite is None:
+        return
     print(f"  {ROUNDS} operations each; µs per operation (ratio to SQLite)")
     print("  " + f"{'backend':<30}" + "".join(f"{op:>22}" for op in OPERATIONS))
     for name, row in results.items():

@@ -38,17 +38,20 @@ def utcnow() -> datetime:
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-@event.listens_for(Engine, "connect")
-def _configure_sqlite(dbapi_connection, _record) -> None:
+def configure_sqlite(dbapi_connection: sqlite3.Connection) -> None:
     """WAL (readers never block the writer), enforced foreign keys, wait instead of failing on a lock."""
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+@event.listens_for(Engine, "connect")
+def _configure_new_connection(dbapi_connection, _record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        configure_sqlite(dbapi_connection)
 
 
 def init_app(app) -> None:

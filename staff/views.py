@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from core.db import db
-from core.ratelimit import limiter
+from core.ratelimit import client_address, rate_limited
 from reference.models import Category, Department, RequestType
 from staff.forms import LoginForm
 from staff.service import authenticate
@@ -16,12 +16,8 @@ from staff.service import authenticate
 bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _username_key() -> str:
-    return "login-user:" + request.form.get("username", "").strip().lower()[:64]
+def login_username() -> str:
+    return request.form.get("username", "").strip().lower()[:64]
 
 
 def _safe_next(target: str | None) -> str:
@@ -32,8 +28,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_username_key)
+@rate_limited("LOGIN_RATE_LIMIT", client_address, login_username)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("staff.home"))

@@ -1,6 +1,8 @@
 """Render a Reply as the XML of a passive reply: To/From swapped, every CDATA escaped, text cut to 2048 bytes."""
 from __future__ import annotations
 
+import re
+
 from wechat import messages
 from wechat.inbound import Inbound
 from wechat.replies import NewsReply, NoReply, Reply, TextReply
@@ -9,10 +11,13 @@ MAX_TEXT_BYTES = 2048
 SUCCESS = "success"
 
 
+# Characters XML 1.0 forbids even inside CDATA.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def cdata(value: str) -> str:
     """A CDATA section that stays one section whatever the value holds (`]]>` split, controls dropped)."""
-    clean = "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 0x20)
-    return "<![CDATA[" + clean.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+    return "<![CDATA[" + _NOT_XML.sub("", value).replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
 def fit_text(text: str, more_url: str, limit: int = MAX_TEXT_BYTES) -> str:
