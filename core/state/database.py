@@ -18,19 +18,22 @@ import time
 from sqlalchemy import Engine
 
 from core.db import configure_sqlite
+from core.models import SharedStateEntry
 
-_GET = "SELECT value, counter, expires_at FROM shared_state WHERE key = :key AND expires_at > :now"
-_SET = ("INSERT INTO shared_state (key, value, counter, expires_at) VALUES (:key, :value, 0, :expires) "
+T = SharedStateEntry.__tablename__  # the table every statement below works on
+
+_GET = f"SELECT value, counter, expires_at FROM {T} WHERE key = :key AND expires_at > :now"
+_SET = (f"INSERT INTO {T} (key, value, counter, expires_at) VALUES (:key, :value, 0, :expires) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value, counter = 0, expires_at = excluded.expires_at")
-_ADD = _SET + " WHERE shared_state.expires_at <= :now"
-_INCR = ("INSERT INTO shared_state (key, value, counter, expires_at) VALUES (:key, NULL, :amount, :expires) "
+_ADD = _SET + f" WHERE {T}.expires_at <= :now"
+_INCR = (f"INSERT INTO {T} (key, value, counter, expires_at) VALUES (:key, NULL, :amount, :expires) "
          "ON CONFLICT (key) DO UPDATE SET "
-         "counter = CASE WHEN shared_state.expires_at <= :now THEN :amount ELSE shared_state.counter + :amount END, "
-         "expires_at = CASE WHEN shared_state.expires_at <= :now THEN excluded.expires_at "
-         "ELSE shared_state.expires_at END RETURNING counter")
-_DELETE = "DELETE FROM shared_state WHERE key = :key"
-_PURGE = "DELETE FROM shared_state WHERE expires_at <= :now"
-_PING = "SELECT 1 FROM shared_state LIMIT 1"
+         f"counter = CASE WHEN {T}.expires_at <= :now THEN :amount ELSE {T}.counter + :amount END, "
+         f"expires_at = CASE WHEN {T}.expires_at <= :now THEN excluded.expires_at "
+         f"ELSE {T}.expires_at END RETURNING counter")
+_DELETE = f"DELETE FROM {T} WHERE key = :key"
+_PURGE = f"DELETE FROM {T} WHERE expires_at <= :now"
+_PING = f"SELECT 1 FROM {T} LIMIT 1"
 
 
 def _connector(engine: Engine):
