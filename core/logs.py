@@ -1,20 +1,23 @@
 """Request ids and log formatting (plain text, or one JSON object per line with HOTLINE_LOG_JSON=1)."""
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import re
 import uuid
 
-from flask import g, has_request_context, request
+from flask import g, request
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# The request being served; threads started for a request run in a copy of its context (wechat/budget.py).
+request_id = contextvars.ContextVar("request_id", default="-")
 TEXT_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
 
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        record.request_id = request_id.get()
         return True
 
 
@@ -51,6 +54,7 @@ def init_app(app) -> None:
     def assign_request_id() -> None:
         incoming = request.headers.get("X-Request-Id", "")
         g.request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex[:16]
+        request_id.set(g.request_id)
 
     @app.after_request
     def echo_request_id(response):

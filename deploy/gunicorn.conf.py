@@ -15,6 +15,7 @@ keepalive = 5
 preload_app = True
 control_socket_disable = True
 accesslog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
+# Path without the query string: WeChat puts the citizen's openid there (personal information).
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 max_requests = 20000
 max_requests_jitter = 2000

@@ -1,6 +1,7 @@
 """Run a handler within WeChat's time budget; if it overruns, let it finish in the background."""
 from __future__ import annotations
 
+import contextvars
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -26,7 +27,7 @@ class Overran(Exception):
 
 def run_within(budget: float, work: Callable[[], object], late: Callable[[Future], None]):
     """work()'s result if done within `budget` seconds; else raise Overran after arranging late(future)."""
-    future = _executor().submit(work)
+    future = _executor().submit(contextvars.copy_context().run, work)  # keeps the request id in logs
     try:
         return future.result(timeout=budget)
     except FutureTimeout:

@@ -50,6 +50,13 @@ class Inbound:
         return f"event:{self.openid}:{self.created_at}:{self.event or ''}:{self.event_key or ''}"
 
     @property
+    def log_key(self) -> str:
+        """What logs may say about the push: the MsgId, or the event with the openid masked (PIPL)."""
+        if self.msg_id:
+            return f"msg:{self.msg_id}"
+        return f"event:{self.openid[:4]}****{self.openid[-4:]}:{self.created_at}:{self.event or ''}"
+
+    @property
     def qr_scene(self) -> str | None:
         """The scene of a follow or scan through a parametric QR code."""
         if self.event in {"subscribe", "subscribe_scan"} and self.event_key:

@@ -92,16 +92,16 @@ class Webhook:
 
     def _reply_once(self, inbound: Inbound) -> str:
         if not dedup.claim(inbound.dedup_key):
-            log.info("retry of %s answered with the first reply", inbound.dedup_key)
+            log.info("retry of %s answered with the first reply", inbound.log_key)
             return dedup.first_reply(inbound.dedup_key, wait_seconds=self.budget) or outbound.SUCCESS
         try:
             reply = run_within(self.budget, lambda: self._route(inbound), late=self._deliver_late(inbound))
         except Overran:
             log.warning("%s overran the %.1f s budget: answered success, reply follows via 客服",
-                        inbound.dedup_key, self.budget)
+                        inbound.log_key, self.budget)
             reply = NoReply()
         except Exception:
-            log.exception("handler failed on %s", inbound.dedup_key)
+            log.exception("handler failed on %s", inbound.log_key)
             reply = TextReply(messages.FALLBACK)
         body = outbound.render(reply, inbound, int(time.time()), self.more_url)
         dedup.remember(inbound.dedup_key, body)
@@ -112,13 +112,13 @@ class Webhook:
             context = Context(dialogue=dialogue.current(inbound.openid), city_name=self.app.config["CITY_NAME"],
                               public_url=self.app.config["PUBLIC_URL"])
             route, reply = self.router.dispatch(inbound, context)
-            log.info("%s %s/%s → %s", inbound.dedup_key, inbound.kind, inbound.event or "-", route)
+            log.info("%s %s/%s → %s", inbound.log_key, inbound.kind, inbound.event or "-", route)
             return reply
 
     def _deliver_late(self, inbound: Inbound):
         def deliver(future) -> None:
             if future.exception() is not None:
-                log.error("late handler failed on %s", inbound.dedup_key, exc_info=future.exception())
+                log.error("late handler failed on %s", inbound.log_key, exc_info=future.exception())
                 return
             reply = future.result()
             if not isinstance(reply, NoReply):

@@ -1,7 +1,7 @@
 import json
 import logging
 
-from core.logs import JsonFormatter, RequestIdFilter
+from core.logs import JsonFormatter, RequestIdFilter, request_id
 
 
 def test_each_response_carries_a_request_id(client):
@@ -16,13 +16,13 @@ def test_a_safe_incoming_request_id_is_kept_and_a_hostile_one_replaced(client):
     assert replaced != "<script>alert(1)</script>" and replaced.isalnum()
 
 
-def test_json_log_lines_carry_the_request_id(app):
+def test_json_log_lines_carry_the_request_id():
     record = logging.LogRecord("minsheng", logging.WARNING, __file__, 1, "投诉已受理 %s", ("TY1",), None)
-    with app.test_request_context("/"):
-        from flask import g
-
-        g.request_id = "abc123"
+    token = request_id.set("abc123")
+    try:
         RequestIdFilter().filter(record)
+    finally:
+        request_id.reset(token)
     line = json.loads(JsonFormatter().format(record))
     assert line["request_id"] == "abc123"
     assert line["message"] == "投诉已受理 TY1"

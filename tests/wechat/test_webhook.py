@@ -188,3 +188,15 @@ def test_a_reply_that_misses_the_budget_arrives_through_customer_service(tmp_pat
     (sent,) = fake_wechat.calls_to("/cgi-bin/message/custom/send")
     assert sent.body == {"touser": "oSlow", "msgtype": "text", "text": {"content": "第1次"}}
     assert simulator_for(app, openid="oSlow").retry is not None and effects(app) == 1
+
+
+def test_handler_logs_carry_the_request_id_and_never_the_openid(app, caplog):
+    from core.logs import request_id
+
+    app.extensions["wechat_webhook"].router.routes.insert(
+        0, Route("whoami", lambda i: True, lambda inbound, context: TextReply(request_id.get())))
+    with caplog.at_level("INFO", logger="wechat.webhook"):
+        reply = simulator_for(app, openid="oPrivateCitizen12345").follow()
+    assert len(reply.text) == 16 and reply.text != "-"  # the handler thread knows its request
+    assert "oPrivateCitizen12345" not in caplog.text
+    assert "event:oPri****2345" in caplog.text
