@@ -7,6 +7,7 @@ to the SQLite backend, the embedded default.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -14,12 +15,11 @@ import uuid
 
 import sqlalchemy as sa
 
+from bench.services import REDIS_URL, temporary_postgres
 from core.models import SharedStateEntry
 from core.state import DatabaseStore, RedisStore
 
 ROUNDS = int(os.environ.get("BENCH_STATE_ROUNDS", "2000"))
-POSTGRES_URL = os.environ.get("HOTLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("HOTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 class DictStore:
@@ -59,24 +59,19 @@ OPERATIONS = {
 def _database_store(url: str) -> DatabaseStore:
     engine = sa.create_engine(url)
     SharedStateEntry.__table__.create(engine, checkfirst=True)
-    store = DatabaseStore(engine, prefix="bench:")
-    store.engine = engine  # for _clean
-    return store
+    return DatabaseStore(engine, prefix="bench:")
 
 
-def _backends(folder: str):
+def _backends(folder: str, postgres_url: str):
     yield "dict (baseline, not shared)", DictStore
     yield "database: SQLite WAL", lambda: _database_store(f"sqlite:///{folder}/bench.sqlite")
-    yield "database: PostgreSQL", lambda: _database_store(POSTGRES_URL)
+    yield "database: PostgreSQL", lambda: _database_store(postgres_url)
     yield "Redis", lambda: RedisStore(__import__("redis").Redis.from_url(REDIS_URL), prefix="bench:")
 
 
 def _clean(store) -> None:
-    if isinstance(store, DatabaseStore):
-        table = SharedStateEntry.__table__
-        with store.engine.begin() as conn:
-            conn.execute(sa.delete(table).where(table.c.key.like("bench:%")))
-    elif isinstance(store, RedisStore):
+    """Redis is shared with other users of the machine: remove the benchmark's keys."""
+    if isinstance(store, RedisStore):
         for key in store.client.scan_iter(match="bench:*"):
             store.client.delete(key)
 
@@ -85,8 +80,12 @@ def main() -> None:
     import core.db  # noqa: F401 - registers the SQLite WAL pragmas
 
     results = {}
-    with tempfile.TemporaryDirectory() as folder:
-        for name, make in _backends(folder):
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
+        try:
+            postgres_url = stack.enter_context(temporary_postgres())
+        except Exception as exc:  # noqa: BLE001 - reported below as a skipped backend
+            postgres_url = f"unreachable: {exc}"
+        for name, make in _backends(folder, postgres_url):
             try:
                 store = make()
                 results[name] = {op: _time(store, fn) for op, fn in OPERATIONS.items()}

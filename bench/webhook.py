@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.services import REDIS_URL, temporary_postgres
 from config import DEMO_SECRETS, ROOT
 from wechat.crypto import Envelope, sign
 from wechat.outbound import cdata
@@ -132,11 +133,9 @@ def main() -> None:
         print(f"  ratio b/a: {ours['rps'] / ceiling['rps']:.2f} (requests/s), "
               f"{ceiling['cpu_us'] / ours['cpu_us']:.2f} (CPU per request)")
         if os.environ.get("BENCH_SCALE_OUT") == "1":
-            scale_env = {**ours_env, "HOTLINE_DATA_DIR": str(folder / "pg"),
-                         "HOTLINE_DATABASE_URL": os.environ.get("HOTLINE_TEST_POSTGRES_URL",
-                                                                "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
-                         "HOTLINE_REDIS_URL": os.environ.get("HOTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
-                         "HOTLINE_STATE_PREFIX": f"bench-{int(time.time())}:"}
-            prepare_service(folder / "pg", scale_env)
-            scaled = measure("(c) full path, PostgreSQL + Redis", "app:app", 8703, scale_env, requests_file)
+            with temporary_postgres() as postgres_url:
+                scale_env = {**ours_env, "HOTLINE_DATA_DIR": str(folder / "pg"), "HOTLINE_DATABASE_URL": postgres_url,
+                             "HOTLINE_REDIS_URL": REDIS_URL, "HOTLINE_STATE_PREFIX": f"bench-{int(time.time())}:"}
+                prepare_service(folder / "pg", scale_env)
+                scaled = measure("(c) full path, PostgreSQL + Redis", "app:app", 8703, scale_env, requests_file)
             print(f"  ratio c/a: {scaled['rps'] / ceiling['rps']:.2f}")

@@ -60,3 +60,7 @@ def init_app(app) -> None:
     def echo_request_id(response):
         response.headers["X-Request-Id"] = g.get("request_id", "-")
         return response
+
+    @app.teardown_request
+    def forget_request_id(_error) -> None:
+        request_id.set("-")
