@@ -162,23 +162,24 @@ def _describe(menu_dict: dict) -> str:
     return "\n".join(lines)
 
 
+def _built_menu(failure: str) -> dict:
+    try:
+        return build_menu()
+    except MenuError as exc:
+        raise click.ClickException(f"{failure}: {exc}") from None
+
+
 @menu.command("show")
 def show():
     """Print the menu as it would be pushed (JSON)."""
-    try:
-        menu_dict = build_menu()
-    except MenuError as exc:
-        raise click.ClickException(f"invalid menu: {exc}") from None
+    menu_dict = _built_menu("invalid menu")
     click.echo(json.dumps(menu_dict, ensure_ascii=False, indent=2))
 
 
 @menu.command("push")
 def push():
     """Validate the menu and send it to WeChat (menu/create)."""
-    try:
-        menu_dict = build_menu()
-    except MenuError as exc:
-        raise click.ClickException(f"invalid menu, nothing pushed: {exc}") from None
+    menu_dict = _built_menu("invalid menu, nothing pushed")
     try:
         wechat_api().create_menu(menu_dict)
     except WeChatAPIError as exc:
