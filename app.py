@@ -56,7 +56,7 @@ def _register_features(app: Flask) -> None:
     from wechat import cli as wechat_cli
 
     auth.init_app(app)
-    wechat.init_app(app, csrf)
+    wechat.init_app(app)
     app.register_blueprint(health_bp)
     app.register_blueprint(h5_bp)
     init_root(app)

@@ -29,7 +29,7 @@ def banner():
     """Print the URLs and demo logins of this instance."""
     base = current_app.config["PUBLIC_URL"].rstrip("/")
     click.echo(f"\n  民声 · {current_app.config['CITY_NAME']}12345 is running (demo mode)")
-    if "wechat" in current_app.blueprints:
+    if "wechat_webhook" in current_app.extensions:
         click.echo(f"    webhook      {base}/wechat   (token: {current_app.config['WECHAT_TOKEN']})")
     click.echo(f"""    H5 home      {base}/h5/
     staff login  {base}/staff/login

@@ -9,7 +9,7 @@ import uuid
 
 from flask import g, request
 
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # The request being served; threads started for a request run in a copy of its context (wechat/budget.py).
 request_id = contextvars.ContextVar("request_id", default="-")
 TEXT_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
@@ -53,7 +53,7 @@ def init_app(app) -> None:
     @app.before_request
     def assign_request_id() -> None:
         incoming = request.headers.get("X-Request-Id", "")
-        g.request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex[:16]
+        g.request_id = incoming if SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex[:16]
         request_id.set(g.request_id)
 
     @app.after_request

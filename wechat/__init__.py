@@ -1,12 +1,12 @@
 """The WeChat protocol adapter: webhook, outbound API, H5 identity. Knows nothing of FAQs or tickets."""
 
 
-def init_app(app, csrf) -> None:
-    from wechat import identity, views
+def init_app(app) -> None:
+    from wechat import identity
     from wechat.routes import build_router
     from wechat.webhook import Webhook
+    from wechat.wsgi import WebhookMiddleware
 
-    app.extensions["wechat_webhook"] = Webhook(app, build_router())
-    csrf.exempt(views.bp)  # authenticated by WeChat's signature instead
-    app.register_blueprint(views.bp)
+    webhook = app.extensions["wechat_webhook"] = Webhook(app, build_router())
+    app.wsgi_app = WebhookMiddleware(app, webhook)  # /wechat, authenticated by WeChat's signature
     app.register_blueprint(identity.bp)

@@ -24,10 +24,13 @@ class Response:
 
 
 FORBIDDEN = Response(403, "forbidden")
+NOT_ALLOWED = Response(405, "method not allowed")
 SUCCESS = Response(200, outbound.SUCCESS)
 
 
 class Webhook:
+    not_allowed = NOT_ALLOWED
+
     def __init__(self, app: Flask, router: Router):
         config = app.config
         self.app = app
