@@ -29,13 +29,14 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from core import db, errors, jobs, logs, ratelimit, state
+    from core import db, errors, jobs, logs, ratelimit, sessions, state
 
     logs.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db.db, directory=str(ROOT / "migrations"), render_as_batch=True)
     state.init_app(app)
     ratelimit.init_app(app)
+    sessions.init_app(app)
     jobs.init_app(app)
     csrf.init_app(app)
     errors.init_app(app)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.db import db
 from core.ratelimit import client_address, rate_limited
+from core.sessions import renew_session_id
 from reference.models import Category, Department, RequestType
 from staff.forms import LoginForm
 from staff.service import authenticate
@@ -38,6 +39,7 @@ def login():
         if user is not None:
             db.session.commit()
             login_user(user)
+            renew_session_id()
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("用户名或密码不正确")
     return render_template("staff/login.html", form=form)

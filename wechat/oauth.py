@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 import requests
 from flask import current_app, redirect, render_template, request, session, url_for
 
+from core.sessions import renew_session_id
 from core.state import state as store
 
 log = logging.getLogger(__name__)
@@ -196,6 +197,7 @@ def sign_in(openid: str) -> None:
     session.update(kept)
     session[SESSION_KEY] = openid
     session.permanent = True
+    renew_session_id()
 
 
 def sign_out() -> None:
