@@ -45,11 +45,16 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_features(app: Flask) -> None:
+    import faq.models  # noqa: F401 - tables for create_all and Alembic
+    import policies.models  # noqa: F401
     import wechat
     from core import cli as core_cli
+    from core import demo
     from core.health import bp as health_bp
+    from faq import cli as faq_cli
     from h5.views import bp as h5_bp
     from h5.views import init_root
+    from policies import cli as policies_cli
     from reference import cli as reference_cli
     from staff import auth
     from staff import cli as staff_cli
@@ -62,7 +67,8 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(h5_bp)
     init_root(app)
     app.register_blueprint(staff_bp)
-    for command in (core_cli.group, core_cli.jobs_group, reference_cli.group, staff_cli.group, wechat_cli.group):
+    for command in (demo.group, core_cli.jobs_group, reference_cli.group, staff_cli.group, faq_cli.group,
+                    policies_cli.group, wechat_cli.group):
         app.cli.add_command(command)
 
 

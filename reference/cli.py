@@ -5,6 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from core.db import db
+from core.demo import DemoDataError, demo_loader
 from reference.seed import DATA_DIR, SeedError, load_seed
 
 group = AppGroup("reference", help="Reference data: departments, request types, categories.")
@@ -22,3 +23,12 @@ def load(directory: Path) -> None:
         raise click.ClickException("seed files are inconsistent:\n" + "\n".join(exc.problems)) from exc
     db.session.commit()
     click.echo("created: " + ", ".join(f"{name} {count}" for name, count in report.created.items()))
+
+
+@demo_loader("reference data", order=10)
+def load_demo_reference(session) -> str:
+    try:
+        report = load_seed(session)
+    except SeedError as exc:
+        raise DemoDataError(exc.problems) from exc
+    return "created " + ", ".join(f"{name} {count}" for name, count in report.created.items())

@@ -3,6 +3,8 @@ import click
 from flask.cli import AppGroup
 
 from core.db import db
+from core.demo import banner_section, demo_loader
+from staff.demo import DEMO_ACCOUNTS, ensure_demo_accounts
 from staff.models import ROLES
 from staff.service import StaffError, create_staff, set_password
 
@@ -38,3 +40,15 @@ def set_password_command(username, password):
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"password set for {username}")
+
+
+@demo_loader("staff accounts", order=20)
+def load_demo_accounts(session) -> str:
+    return f"created {ensure_demo_accounts(session)}"
+
+
+@banner_section
+def demo_logins() -> list[str]:
+    lines = ["demo staff logins (username / password):"]
+    lines += [f"  {username:<11} {password:<22} {name}" for username, password, _role, name, _dept in DEMO_ACCOUNTS]
+    return lines
