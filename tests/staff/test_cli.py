@@ -57,8 +57,9 @@ def test_demo_accounts_exist_only_in_demo_mode(tmp_path, app, runner):
     demo_runner = demo.test_cli_runner()
     first = demo_runner.invoke(args=["demo", "load"])
     second = demo_runner.invoke(args=["demo", "load"])
-    assert first.exit_code == 0 and "staff 6" in first.output
-    assert "staff 0" in second.output and "category 0" in second.output
+    assert first.exit_code == 0 and "demo staff accounts: created 6" in first.output
+    assert "demo staff accounts: created 0" in second.output and "category 0" in second.output
+    assert "entries 200" in first.output and "entries 0" in second.output
     with demo.app_context():
         roles = set(db.session.scalars(select(StaffUser.role)))
         assert roles == {"admin", "editor", "agent", "supervisor", "handler", "analyst"}
