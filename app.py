@@ -52,9 +52,12 @@ def _register_features(app: Flask) -> None:
     from core import demo
     from core.health import bp as health_bp
     from faq import cli as faq_cli
+    from h5 import markdown
     from h5.views import bp as h5_bp
     from h5.views import init_root
     from policies import cli as policies_cli
+    from policies import views as policy_pages
+    from query import web as query_web
     from reference import cli as reference_cli
     from staff import auth
     from staff import cli as staff_cli
@@ -62,6 +65,9 @@ def _register_features(app: Flask) -> None:
     from wechat import cli as wechat_cli
 
     auth.init_app(app)
+    markdown.init_app(app)
+    query_web.init_app(app)
+    app.register_blueprint(policy_pages.bp)
     wechat.init_app(app)
     app.register_blueprint(health_bp)
     app.register_blueprint(h5_bp)

@@ -2,7 +2,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["state", "webhook"]
+BENCHMARKS = ["state", "webhook", "search"]
 
 
 def main(names: list[str]) -> None:

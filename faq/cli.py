@@ -1,4 +1,5 @@
 """`flask faq import|export|history|withheld`: the knowledge base from the command line."""
+import json
 from pathlib import Path
 
 import click
@@ -8,11 +9,13 @@ from core.db import db
 from core.demo import DemoDataError, demo_loader
 from faq.demo_loader import load_demo_kb
 from faq.errors import FaqError, ImportFailed
-from faq.index import entries_withheld_for_expired_policies
+from faq.evaluation import evaluate_heldout, format_heldout, production_config
+from faq.index import china_today, entries_withheld_for_expired_policies, served_entries
 from faq.io import export_entries, format_for, import_entries
 from faq.service import get_entry
 from faq.versions import format_changes, history, version_diff
 from policies.loader import PolicyLoadError
+from query.evaluate import main as evaluate_main
 
 group = AppGroup("faq", help="Knowledge base (知识库): import, export, history.")
 FORMAT = click.Choice(["csv", "json", "xlsx"])
@@ -86,3 +89,22 @@ def load_demo_knowledge_base(session) -> str:
         return load_demo_kb(session).summary()
     except (ImportFailed, PolicyLoadError) as exc:
         raise DemoDataError([str(problem) for problem in exc.problems]) from exc
+
+
+@group.command("eval", context_settings={"ignore_unknown_options": True})
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kb", is_flag=True, help="FILE's gold are entry keys of the served knowledge base "
+                                         "(bench/data/demo_heldout.json).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.argument("engine_options", nargs=-1, type=click.UNPROCESSED)
+def eval_command(file: Path, kb: bool, as_json: bool, engine_options) -> None:
+    """Score 微查询 on FILE with the production configuration (top-1, R@3, MRR@10, latency).
+
+    Without --kb, FILE is one of ../shared/data's sets and the options of `python -m query.evaluate`
+    apply (--faq FAQFILE, --baseline, --calibrate, ...)."""
+    served = served_entries(db.session, china_today())
+    if not kb:
+        argv = [str(file), *engine_options, *(["--json"] if as_json else [])]
+        raise SystemExit(evaluate_main(argv, config=production_config(served)))
+    report = evaluate_heldout(db.session, file)
+    click.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_heldout(report))

@@ -77,10 +77,6 @@ def image(inbound: Inbound, context: Context) -> Reply:
     return TextReply(messages.IMAGE_RECEIVED)
 
 
-def text_received(inbound: Inbound, context: Context) -> Reply:
-    return TextReply(messages.TEXT_RECEIVED)
-
-
 def unsupported(inbound: Inbound, context: Context) -> Reply:
     return TextReply(messages.UNSUPPORTED)
 

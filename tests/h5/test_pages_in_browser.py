@@ -14,7 +14,7 @@ GLYPHS_DIFFER = """() => {
 def test_h5_home_renders_chinese_with_weui_and_care_mode(page, live_service, screenshots):
     page.goto(f"{live_service.base}/h5/")
     assert page.evaluate(GLYPHS_DIFFER), "Chinese renders as boxes: install fonts-wqy-microhei"
-    assert page.locator(".weui-cell").count() == 3
+    assert page.locator(".weui-cell").count() == 4
     assert page.locator(".weui-cell").first.evaluate("el => getComputedStyle(el).display") == "flex"  # WeUI loaded
     assert "即将开放" in page.content()
     page.screenshot(path=screenshots / "h5-home.png", full_page=True)
