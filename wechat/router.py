@@ -23,6 +23,7 @@ class Context:
 
 
 Handler = Callable[[Inbound, Context], Reply]
+DialogueHandler = Callable[[Inbound, Context], Reply | None]
 Predicate = Callable[[Inbound], bool]
 
 
@@ -45,7 +46,7 @@ def is_cancel(inbound: Inbound) -> bool:
 
 
 class Router:
-    def __init__(self, routes: list[Route], dialogues: dict[str, Handler]):
+    def __init__(self, routes: list[Route], dialogues: dict[str, DialogueHandler]):
         self.routes = routes
         self.dialogues = dialogues
 
@@ -59,7 +60,9 @@ class Router:
                 return "cancel", TextReply(messages.CANCELLED)
             continue_dialogue = self.dialogues.get(open_dialogue.name)
             if continue_dialogue is not None:
-                return f"dialogue:{open_dialogue.name}", continue_dialogue(inbound, context)
+                reply = continue_dialogue(inbound, context)
+                if reply is not None:  # None: the dialogue declines this push; the table answers it
+                    return f"dialogue:{open_dialogue.name}", reply
         for route in self.routes:
             if route.matches(inbound):
                 return route.name, route.handle(inbound, context)

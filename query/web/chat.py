@@ -46,8 +46,9 @@ def ask(inbound: Inbound, context: Context) -> Reply:
     return TextReply(messages.NO_ANSWER)
 
 
-def pick_choice(inbound: Inbound, context: Context) -> Reply:
-    """The message after a list of choices: a number picks one; anything else is a new question."""
+def pick_choice(inbound: Inbound, context: Context) -> Reply | None:
+    """The message after a list of choices: a number picks one; other text is a new question; anything
+    else (a follow, a menu click, a location…) ends the choice and is routed as usual."""
     dialogue.end(inbound.openid)
     ids = context.dialogue.data.get("ids", [])
     text = (inbound.text or "").strip()
@@ -56,7 +57,7 @@ def pick_choice(inbound: Inbound, context: Context) -> Reply:
         if entry is not None:
             return _show(entry)
     if inbound.kind != "text":
-        return TextReply(messages.ASK_PROMPT)
+        return None
     return ask(inbound, context)
 
 

@@ -39,3 +39,18 @@ def test_staff_login_in_the_browser(page, live_service, screenshots):
     page.goto(f"{live_service.base}/staff/reference")
     assert page.get_by_text("暖气不热").count() >= 1
     page.screenshot(path=screenshots / "staff-reference.png", full_page=True)
+
+
+def test_faq_search_as_you_type_and_an_entry_page(page, live_service, screenshots):
+    page.goto(f"{live_service.base}/h5/faq/")
+    page.get_by_label("输入您的问题").type("暖气不热", delay=30)
+    first = page.locator("#suggest a").first
+    first.wait_for(timeout=10_000)
+    page.screenshot(path=screenshots / "faq-suggest.png", full_page=True)
+    first.click()
+    page.wait_for_url(f"{live_service.base}/h5/faq/*")
+    assert page.locator("article h1").inner_text()
+    assert page.get_by_role("button", name="有用").is_visible()
+    page.screenshot(path=screenshots / "faq-entry.png", full_page=True)
+    page.get_by_role("button", name="没用").click()
+    assert "您已评价：没用" in page.content()

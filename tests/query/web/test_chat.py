@@ -49,6 +49,15 @@ def test_odd_input_gets_a_sensible_reply(sim, text):
     assert "<script>" not in reply.body
 
 
+def test_a_menu_click_or_follow_during_choices_is_answered_as_usual(sim, served, kb_app):
+    first, second = list(served.values())[:2]
+    with kb_app.app_context():
+        dialogue.save("oAskingCitizen01", Dialogue("faq-choice", "pick", {"ids": [first.id, second.id]}))
+    assert "欢迎关注" in sim.follow().text
+    with kb_app.app_context():
+        assert dialogue.current("oAskingCitizen01") is None
+
+
 def test_the_menu_asks_for_a_question_and_lists_hot_ones(sim):
     assert "请直接发送您想咨询的问题" in sim.click("QUERY_ASK").text
     hot = sim.click("QUERY_HOT").text
