@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.dates import parse_date
 from faq.errors import FieldError
 from faq.models import ENTRY_STATUSES
 from policies.models import PolicyDocument
@@ -60,16 +61,6 @@ def split_list(value: object) -> list:
     if isinstance(value, list | tuple):
         return list(value)
     return LIST_SPLIT.split(str(value))
-
-
-def parse_date(value: object) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value).strip())
 
 
 def _text_field(errors: list[FieldError], field: str, value: object, *, limit: int, required: bool = False,

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.dates import parse_date
 from policies.models import POLICY_STATUSES, PolicyDocument
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
@@ -40,14 +41,8 @@ class PolicyProblem:
 
 
 def _date(problems: list[PolicyProblem], name: str, value: object) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value).strip())
+        return parse_date(value)
     except ValueError:
         problems.append(PolicyProblem(name, f"{LABELS[name]}「{value}」不是有效日期，格式应为 YYYY-MM-DD"))
         return None
