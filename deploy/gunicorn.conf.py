@@ -19,3 +19,10 @@ accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 max_requests = 20000
 max_requests_jitter = 2000
+
+
+def when_ready(server):
+    """Runs in the master after the app is loaded (preload) and before workers are forked."""
+    from query.web.answers import warm_up
+
+    warm_up(server.app.wsgi())

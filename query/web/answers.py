@@ -75,3 +75,13 @@ def knowledge_base() -> KnowledgeBase:
     if kb is None:
         kb = app.extensions.setdefault("knowledge_base", KnowledgeBase(app))
     return kb
+
+
+def warm_up(app: Flask, timeout: float = 300) -> None:
+    """Build the full engine now: the gunicorn master calls this before forking, so workers start with
+    it (shared copy-on-write, the sentence encoder loaded once) and the first question is not slow."""
+    with app.app_context():
+        kb = knowledge_base()
+        kb.live.engine  # noqa: B018 - starts the full build after the lexical first step
+        if not kb.live.wait(timeout):
+            log.warning("knowledge base still building after %.0f s; workers will finish it", timeout)
