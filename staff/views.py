@@ -1,14 +1,13 @@
 """Staff login, logout, the console home and the reference data pages."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from core.db import db
 from core.ratelimit import client_address, rate_limited
+from core.redirects import safe_next
 from core.sessions import renew_session_id
 from reference.models import Category, Department, RequestType
 from staff.forms import LoginForm
@@ -19,13 +18,6 @@ bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="template
 
 def login_username() -> str:
     return request.form.get("username", "").strip().lower()[:64]
-
-
-def _safe_next(target: str | None) -> str:
-    parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("staff.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -40,7 +32,7 @@ def login():
             db.session.commit()
             login_user(user)
             renew_session_id()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), default=url_for("staff.home")))
         form.password.errors.append("用户名或密码不正确")
     return render_template("staff/login.html", form=form)
 

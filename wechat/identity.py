@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Regexp
 
+from core.privacy import mask_openid
 from wechat import oauth
 from wechat.api import WeChatAPIError, wechat_api
 from wechat.jssdk import jssdk_config
@@ -84,7 +85,7 @@ def oauth_callback():
             "您当前浏览的是快照页面，无法识别身份。请点击页面下方的「使用完整服务」，或在微信中重新打开本页面。",
             action_url=retry_url)
     oauth.sign_in(result["openid"])
-    log.info("citizen identified through oauth: %s", oauth.mask_openid(result["openid"]))
+    log.info("citizen identified through oauth: %s", mask_openid(result["openid"]))
     return redirect(next_path)
 
 
@@ -96,17 +97,17 @@ def dev_login():
     form = DevLoginForm()
     if form.validate_on_submit():
         oauth.sign_in(form.openid.data)
-        log.info("citizen identified through dev login: %s", oauth.mask_openid(form.openid.data))
+        log.info("citizen identified through dev login: %s", mask_openid(form.openid.data))
         return redirect(next_path)
     current = current_openid()
     return render_template("wechat/dev_login.html", form=form, citizens=DEMO_CITIZENS, next_path=next_path,
-                           current=oauth.mask_openid(current) if current else None)
+                           current=mask_openid(current) if current else None)
 
 
 @bp.get("/me")
 @require_openid
 def me():
-    return render_template("wechat/me.html", masked_openid=oauth.mask_openid(current_openid()))
+    return render_template("wechat/me.html", masked_openid=mask_openid(current_openid()))
 
 
 @bp.post("/logout")

@@ -11,6 +11,8 @@ from xml.parsers.expat import ExpatError
 
 import xmltodict
 
+from core.privacy import mask_openid
+
 MAX_BODY_BYTES = 64 * 1024  # real pushes are a few hundred bytes; a 客服 text is at most 2 KB
 
 
@@ -54,7 +56,7 @@ class Inbound:
         """What logs may say about the push: the MsgId, or the event with the openid masked (PIPL)."""
         if self.msg_id:
             return f"msg:{self.msg_id}"
-        return f"event:{self.openid[:4]}****{self.openid[-4:]}:{self.created_at}:{self.event or ''}"
+        return f"event:{mask_openid(self.openid)}:{self.created_at}:{self.event or ''}"
 
     @property
     def qr_scene(self) -> str | None:

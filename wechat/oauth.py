@@ -12,11 +12,12 @@ import re
 import secrets
 import time
 from functools import wraps
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import requests
 from flask import current_app, redirect, render_template, request, session, url_for
 
+from core.redirects import safe_next
 from core.sessions import renew_session_id
 from core.state import state as store
 
@@ -52,29 +53,12 @@ def current_openid() -> str | None:
     return value if isinstance(value, str) and OPENID_RE.match(value) else None
 
 
-def mask_openid(openid: str) -> str:
-    keep = 4 if len(openid) >= 12 else 1
-    return f"{openid[:keep]}****{openid[-keep:]}"
-
-
 def in_wechat() -> bool:
     return "MicroMessenger" in (request.user_agent.string or "")
 
 
 def dev_login_allowed() -> bool:
     return bool(current_app.config.get("DEMO") or current_app.testing)
-
-
-def safe_next(target: str | None) -> str:
-    """`target` if it is a path on this site, otherwise the H5 home."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return DEFAULT_NEXT
-    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
-        return DEFAULT_NEXT
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return DEFAULT_NEXT
-    return target
 
 
 def render_message(status: int, title: str, desc: str, *, icon: str = "warn",

@@ -56,6 +56,12 @@ class KnowledgeBase:
         self.live.engine  # noqa: B018 - starts a refresh when one is due
         return self._display.get(self.live.version) or {}
 
+    def suggest(self, question: str, limit: int = 5) -> list[ServedEntry]:
+        """The best few entries for a question being typed, whatever the outcome."""
+        hits = self.live.engine.search(question, limit=limit).hits
+        served = self._served()
+        return [served[hit.entry_id] for hit in hits if hit.entry_id in served]
+
     def entry(self, entry_id: int) -> ServedEntry | None:
         return self._served().get(entry_id)
 

@@ -49,14 +49,8 @@ def suggest():
     question = _question()
     if not question:
         return {"items": []}
-    kb = knowledge_base()
-    hits = kb.live.engine.search(question, limit=5).hits
-    items = []
-    for hit in hits:
-        entry = kb.entry(hit.entry_id)
-        if entry is not None:
-            items.append({"id": entry.id, "question": entry.question, "url": url_for("query.entry", entry_id=entry.id)})
-    return {"items": items}
+    return {"items": [{"id": entry.id, "question": entry.question, "url": url_for("query.entry", entry_id=entry.id)}
+                      for entry in knowledge_base().suggest(question)]}
 
 
 @bp.get("/<int:entry_id>")

@@ -12,6 +12,7 @@ import pytest
 
 from app import create_app
 from core.db import db
+from core.privacy import mask_openid
 from tests.support import build_app, csrf_token_from, dispose, free_port
 from wechat import oauth
 from wechat.identity import bp
@@ -227,7 +228,7 @@ def test_openid_is_never_read_from_the_request(app, client):
     callback(client, "ok-citizen-0042", start(client))
     html = text(client.get("/wechat/h5/me", query_string={"openid": spoof}))
     assert "ocit****0042" in html and "o-at" not in html
-    assert oauth.mask_openid("oABCDEFGHIJKLMNOPQRSTUVWXYZ1") == "oABC****XYZ1"
+    assert mask_openid("oABCDEFGHIJKLMNOPQRSTUVWXYZ1") == "oABC****XYZ1"
 
 
 def test_sign_in_starts_a_fresh_session_but_keeps_care_mode(client):
