@@ -52,6 +52,7 @@ def _register_features(app: Flask) -> None:
     from core import demo
     from core.health import bp as health_bp
     from faq import cli as faq_cli
+    from faq.console import bp as faq_console_bp
     from h5 import markdown
     from h5.views import bp as h5_bp
     from h5.views import init_root
@@ -73,6 +74,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(h5_bp)
     init_root(app)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(faq_console_bp)
     for command in (demo.group, core_cli.jobs_group, reference_cli.group, staff_cli.group, faq_cli.group,
                     policies_cli.group, wechat_cli.group):
         app.cli.add_command(command)

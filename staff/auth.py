@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_login import LoginManager
 
 from core.db import db
+from staff.access import has_role
 from staff.models import StaffUser
 
 login_manager = LoginManager()
@@ -22,3 +23,4 @@ def load_user(user_id: str) -> StaffUser | None:
 
 def init_app(app) -> None:
     login_manager.init_app(app)
+    app.jinja_env.globals["has_role"] = has_role

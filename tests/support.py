@@ -123,3 +123,12 @@ def simulator_for(app, **options):
 
     config = app.config
     return WeChatSimulator(send, config["WECHAT_TOKEN"], config["WECHAT_APP_ID"], config["WECHAT_AES_KEY"], **options)
+
+
+def sign_in(client, username: str, password: str):
+    """Sign a test client in through the real login form (CSRF included); returns the response."""
+    page = client.get("/staff/login")
+    response = client.post("/staff/login", data={"csrf_token": csrf_token_from(page.get_data(as_text=True)),
+                                                  "username": username, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
