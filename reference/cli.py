@@ -13,7 +13,7 @@ group = AppGroup("reference", help="Reference data: departments, request types, 
 
 @group.command("load")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=DATA_DIR,
-              show_default=True, help="Folder holding departments/request_types/categories.yaml.")
+              show_default=True, help="Folder holding departments/request_types/categories.yaml (and calendar.yaml).")
 def load(directory: Path) -> None:
     """Insert missing rows from the seed files (existing rows are kept as edited)."""
     try:

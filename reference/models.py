@@ -1,7 +1,9 @@
-"""Departments, request types and the coded category tree."""
+"""Departments, request types, the coded category tree and the holiday calendar's overrides."""
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from datetime import date
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
@@ -77,3 +79,15 @@ class Category(Base):
     @property
     def path_name(self) -> str:
         return " → ".join(node.name for node in self.path)
+
+
+class CalendarDay(Base):
+    """A day whose status staff set, overriding the chinese-calendar package (reference.workdays):
+    the next year's holidays and make-up workdays (调休) once the State Council publishes them."""
+
+    __tablename__ = "calendar_day"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(50), default="", server_default="")

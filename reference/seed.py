@@ -12,7 +12,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reference.models import DEPARTMENT_KINDS, Category, Department, RequestType
+from core.dates import parse_date
+from reference.models import DEPARTMENT_KINDS, CalendarDay, Category, Department, RequestType
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -27,15 +28,27 @@ class SeedError(ValueError):
 
 @dataclass
 class SeedReport:
-    created: dict[str, int] = field(default_factory=lambda: {"department": 0, "request_type": 0, "category": 0})
+    created: dict[str, int] = field(default_factory=lambda: {"department": 0, "request_type": 0, "category": 0,
+                                                             "calendar_day": 0})
 
 
 def read_seed(directory: Path = DATA_DIR) -> dict:
     files = {name: directory / f"{name}.yaml" for name in ("departments", "request_types", "categories")}
     seed = {name: yaml.safe_load(path.read_text(encoding="utf-8")) or [] for name, path in files.items()}
     seed["category_rows"] = list(_flatten(seed["categories"], parent=None))
+    seed["calendar"] = _read_calendar(directory / "calendar.yaml")
     validate(seed)
     return seed
+
+
+def _read_calendar(path: Path) -> list:
+    """The working-day calendar's overrides (optional file); a date YAML cannot read is a SeedError."""
+    if not path.is_file():
+        return []
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (yaml.YAMLError, ValueError) as exc:
+        raise SeedError([f"calendar.yaml cannot be read: {exc}"]) from exc
 
 
 def _flatten(nodes: list[dict], parent: str | None):
@@ -72,8 +85,28 @@ def validate(seed: dict) -> None:
         if row["leaf"] and row.get("department") not in departments:
             problems.append(f"category {code}: leaf needs an existing department, got {row.get('department')!r}")
         categories.add(code)
+    problems.extend(_calendar_problems(seed["calendar"]))
     if problems:
         raise SeedError(problems)
+
+
+def _calendar_problems(rows: list) -> list[str]:
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        return ["calendar: must be a list of {date, workday, name}"]
+    problems, days = [], set()
+    for row in rows:
+        try:
+            day = parse_date(row.get("date"))
+        except (TypeError, ValueError):
+            day = None
+        if day is None or day in days:
+            problems.append(f"calendar {row.get('date')!r}: missing, invalid (YYYY-MM-DD) or duplicate date")
+        if not isinstance(row.get("workday"), bool):
+            problems.append(f"calendar {row.get('date')}: workday must be true or false")
+        if not isinstance(row.get("name", ""), str) or len(row.get("name", "")) > 50:
+            problems.append(f"calendar {row.get('date')}: name must be text of at most 50 characters")
+        days.add(day)
+    return problems
 
 
 def load_seed(session: Session, directory: Path = DATA_DIR) -> SeedReport:
@@ -107,5 +140,11 @@ def load_seed(session: Session, directory: Path = DATA_DIR) -> SeedReport:
             )
             session.add(categories[row["code"]])
             report.created["category"] += 1
+    known_days = set(session.scalars(select(CalendarDay.day)))
+    for row in seed["calendar"]:
+        day = parse_date(row["date"])
+        if day not in known_days:
+            session.add(CalendarDay(day=day, is_workday=row["workday"], name=row.get("name", "")))
+            report.created["calendar_day"] += 1
     session.flush()
     return report
