@@ -24,6 +24,20 @@ class LineError:
         return f"{where} [{self.field}] {self.message}"
 
 
+class FieldErrors(ValueError):
+    """One or more fields are wrong; .errors has one FieldError per problem (shared by every form's service)."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__("；".join(error.message for error in errors))
+        self.errors = errors
+
+    def by_field(self) -> dict[str, list[str]]:
+        result: dict[str, list[str]] = {}
+        for error in self.errors:
+            result.setdefault(error.field, []).append(error.message)
+        return result
+
+
 class FaqError(Exception):
     """Base of every knowledge-base error."""
 
@@ -38,18 +52,8 @@ class VersionNotFound(FaqError, LookupError):
         super().__init__(f"知识条目 {entry_id} 没有第 {number} 版")
 
 
-class InvalidEntry(FaqError, ValueError):
+class InvalidEntry(FaqError, FieldErrors):
     """One or more fields are wrong; .errors has one FieldError per problem."""
-
-    def __init__(self, errors: list[FieldError]):
-        super().__init__("；".join(error.message for error in errors))
-        self.errors = errors
-
-    def by_field(self) -> dict[str, list[str]]:
-        result: dict[str, list[str]] = {}
-        for error in self.errors:
-            result.setdefault(error.field, []).append(error.message)
-        return result
 
 
 class TransitionNotAllowed(FaqError):

@@ -1,0 +1,161 @@
+"""Tickets (工单), their append-only history and attachments, and the daily number sequences.
+
+A Ticket row is the current state, derived from its events: every change to a ticket is written
+as a TicketEvent in the same transaction (who, role, from → to, why, public or internal), and
+events are never changed or deleted. Status codes come from submit/workflow.yaml (configuration),
+so the database does not constrain them; the service checks them.
+
+`revision` is SQLAlchemy's version counter: an UPDATE of a ticket that another transaction changed
+since it was read fails with StaleDataError (two agents acting at once: one wins).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Base, Timestamp, utcnow
+from reference.models import Category, Department, RequestType
+from staff.models import StaffUser
+
+CHANNELS = ("wechat", "h5", "phone", "open311")
+ACTOR_KINDS = ("citizen", "staff", "system")
+ATTACHMENT_KINDS = ("image",)
+
+
+class Ticket(Base):
+    __tablename__ = "ticket"
+    __table_args__ = (
+        CheckConstraint(f"channel IN {CHANNELS!r}", name="channel"),
+        CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="coordinates"),
+        # 我的工单: a citizen's tickets, newest first.
+        Index("ix_ticket_citizen_received", "citizen_openid", "received_at"),
+        # queues and overdue lists: status tabs ordered by deadline; a department's tickets by status.
+        Index("ix_ticket_status_deadline", "status", "deadline_at"),
+        Index("ix_ticket_department_status", "department_id", "status"),
+        Index("ix_ticket_received_at", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)  # 工单编号, e.g. TY20261128000123
+    request_type_id: Mapped[int] = mapped_column(ForeignKey("request_type.id"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)  # a leaf
+    title: Mapped[str] = mapped_column(String(100))
+    content: Mapped[str] = mapped_column(Text)  # the citizen's words, kept whole
+    address: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    location_label: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    citizen_openid: Mapped[str | None] = mapped_column(String(64))  # None: phone channel
+    citizen_name: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str] = mapped_column(String(20))  # national digits: 13812345678, 03511234567
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # 保密
+    channel: Mapped[str] = mapped_column(String(16))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))  # 主办
+    status: Mapped[str] = mapped_column(String(24))  # a state code of submit/workflow.yaml
+    received_at: Mapped[datetime] = mapped_column(Timestamp())
+    deadline_at: Mapped[datetime] = mapped_column(Timestamp())
+    closed_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    # A retried submission (same key) returns the first ticket instead of making a second one.
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))  # staff, for a caller
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": revision}
+
+    request_type: Mapped[RequestType] = relationship()
+    category: Mapped[Category] = relationship()
+    department: Mapped[Department | None] = relationship()
+    created_by: Mapped[StaffUser | None] = relationship()
+    events: Mapped[list[TicketEvent]] = relationship(
+        back_populates="ticket", order_by=lambda: [TicketEvent.at, TicketEvent.id], passive_deletes=True)
+    attachments: Mapped[list[TicketAttachment]] = relationship(
+        back_populates="ticket", order_by="TicketAttachment.id", passive_deletes=True)
+
+    def __repr__(self) -> str:
+        return f"<Ticket {self.number} {self.status}>"
+
+
+class TicketEvent(Base):
+    """One entry of a ticket's history; immutable once written.
+
+    `note` is what the event says to its audience (the reply the citizen reads when `public`);
+    `reason` is why it happened (退单, 延期, 无效 …) and is for staff; `data` holds structured
+    details (department ids, old and new deadline, ratings …)."""
+
+    __tablename__ = "ticket_event"
+    __table_args__ = (
+        CheckConstraint(f"actor_kind IN {ACTOR_KINDS!r}", name="actor_kind"),
+        Index("ix_ticket_event_ticket_at", "ticket_id", "at"),
+        Index("ix_ticket_event_kind_at", "kind", "at"),  # figures are counted from events by kind and time
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"))
+    kind: Mapped[str] = mapped_column(String(32))  # created, dispatched, accepted, replied, …
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    actor_role: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str | None] = mapped_column(String(24))
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+    actor_staff: Mapped[StaffUser | None] = relationship()
+
+
+@event.listens_for(TicketEvent, "before_update")
+def _events_are_immutable(_mapper, _connection, target: TicketEvent) -> None:
+    raise RuntimeError(f"TicketEvent {target.id} ({target.kind}) is immutable")
+
+
+@event.listens_for(TicketEvent, "before_delete")
+def _events_are_never_deleted(_mapper, _connection, target: TicketEvent) -> None:
+    raise RuntimeError(f"TicketEvent {target.id} ({target.kind}) cannot be deleted: the history is append-only")
+
+
+class TicketAttachment(Base):
+    """A file the citizen gave, stored by wechat.media (content-addressed under DATA_DIR)."""
+
+    __tablename__ = "ticket_attachment"
+    __table_args__ = (CheckConstraint(f"kind IN ({', '.join(map(repr, ATTACHMENT_KINDS))})", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="image", server_default="image")
+    path: Mapped[str] = mapped_column(String(200))  # relative to DATA_DIR: media/ab/<sha256>.jpg
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(50))
+    original_name: Mapped[str] = mapped_column(String(200), default="", server_default="")  # H5 upload
+    media_id: Mapped[str | None] = mapped_column(String(128))  # WeChat media id it came from
+    created_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="attachments")
+
+
+class TicketSequence(Base):
+    """The last number given in one numbering scope (city code + China date, e.g. TY20261128)."""
+
+    __tablename__ = "ticket_sequence"
+
+    scope: Mapped[str] = mapped_column(String(24), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,134 @@
+"""The one way tickets are made (every channel), and what a citizen may read of them.
+
+create_ticket validates everything (submit.fields), numbers the ticket, takes the department from
+the category, computes the deadline in working days and writes the public 'created' event, all in
+the caller's transaction (the caller commits). It is idempotent: a submission retried with the
+same key — a WeChat retry, a double-tapped H5 button, two workers at once — returns the first
+ticket. Suggested keys: f"wechat:{openid}:{dialogue id}", f"h5:{openid}:{form nonce}",
+f"phone:{staff id}:{form nonce}", f"open311:{client}:{client's request id}".
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.db import utcnow
+from reference.workdays import WorkCalendar
+from staff.models import StaffUser
+from submit.fields import AttachmentIn, CleanSubmission, Submission, validate_submission
+from submit.models import CHANNELS, Ticket, TicketAttachment, TicketEvent
+from submit.numbering import give_back, next_number
+from submit.workflow_config import workflow
+
+__all__ = ["AttachmentIn", "PublicEvent", "Submission", "create_ticket", "get_ticket_for_citizen",
+           "public_history", "tickets_of_citizen"]
+
+CITIZEN_CHANNELS = ("wechat", "h5", "open311")
+MAX_IDEMPOTENCY_KEY = 100
+
+
+def ticket_by_key(session: Session, idempotency_key: str) -> Ticket | None:
+    return session.scalar(select(Ticket).where(Ticket.idempotency_key == idempotency_key))
+
+
+def _check_call(channel: str, idempotency_key: str, openid: str | None) -> None:
+    """Mistakes of the calling code, not of the citizen: a plain ValueError."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    if not idempotency_key or len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
+        raise ValueError(f"idempotency_key must be 1–{MAX_IDEMPOTENCY_KEY} characters")
+    if channel in ("wechat", "h5") and not openid:
+        raise ValueError(f"a {channel} submission needs the citizen's openid")
+
+
+def _created_event(ticket: Ticket, clean: CleanSubmission, by: StaffUser | None) -> TicketEvent:
+    actor_kind = "staff" if by else "citizen" if ticket.channel in CITIZEN_CHANNELS else "system"
+    return TicketEvent(
+        kind="created", actor_kind=actor_kind, actor_staff_id=by.id if by else None,
+        actor_role=by.role if by else "", from_status=None, to_status=ticket.status, public=True,
+        at=ticket.received_at,
+        data={"channel": ticket.channel, "request_type": clean.request_type.code, "category": clean.category.code,
+              "department": clean.category.department.code if clean.category.department else None,
+              "time_limit_days": clean.request_type.time_limit_days, "deadline_at": ticket.deadline_at.isoformat(),
+              "attachments": len(clean.attachments)})
+
+
+def create_ticket(session: Session, submission: Submission, *, channel: str, idempotency_key: str,
+                  by: StaffUser | None = None, received_at: datetime | None = None) -> Ticket:
+    """The ticket for this submission: a new one, or the one an earlier call with the same key made.
+
+    Raises InvalidSubmission (every bad field, Chinese messages) or ValueError (a caller's mistake).
+    `by` is the staff member entering it (phone channel); `received_at` defaults to now.
+    """
+    _check_call(channel, idempotency_key, submission.openid)
+    existing = ticket_by_key(session, idempotency_key)
+    if existing is not None:
+        return existing
+    clean = validate_submission(session, submission)
+    received_at = received_at or utcnow()
+    deadline_at = WorkCalendar.from_session(session).add_workdays(received_at, clean.request_type.time_limit_days)
+    # The number's statement is this transaction's first write: on SQLite it opens the transaction,
+    # so the savepoint below is a nested one (releasing an outermost SQLite savepoint would commit).
+    number = next_number(session, received_at)
+    ticket = Ticket(
+        number=number, request_type=clean.request_type, category=clean.category, title=clean.title,
+        content=clean.content, address=clean.address, latitude=clean.latitude, longitude=clean.longitude,
+        location_label=clean.location_label, citizen_openid=submission.openid or None, citizen_name=clean.name,
+        phone=clean.phone, confidential=clean.confidential, channel=channel, department=clean.category.department,
+        status=workflow().initial, received_at=received_at, deadline_at=deadline_at,
+        idempotency_key=idempotency_key, created_by_id=by.id if by else None)
+    ticket.events.append(_created_event(ticket, clean, by))
+    ticket.attachments.extend(TicketAttachment(**asdict(item)) for item in clean.attachments)
+    try:
+        with session.begin_nested():
+            session.add(ticket)
+    except IntegrityError:
+        # Another call with the same key got there first (its transaction has committed by now).
+        give_back(session, number)
+        existing = ticket_by_key(session, idempotency_key)
+        if existing is None:
+            raise
+        return existing
+    return ticket
+
+
+def tickets_of_citizen(session: Session, openid: str | None, *, limit: int = 50, offset: int = 0) -> list[Ticket]:
+    """我的工单: the citizen's own tickets, newest first (openid from the server session, never a parameter)."""
+    if not openid:
+        return []
+    return list(session.scalars(select(Ticket).where(Ticket.citizen_openid == openid)
+                                .order_by(Ticket.received_at.desc(), Ticket.id.desc()).limit(limit).offset(offset)))
+
+
+def get_ticket_for_citizen(session: Session, number: str, openid: str | None) -> Ticket | None:
+    """The ticket with this number if it is this citizen's; None otherwise (never says which)."""
+    if not openid or not number:
+        return None
+    return session.scalar(select(Ticket).where(Ticket.number == number.strip().upper(),
+                                               Ticket.citizen_openid == openid))
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    """One line of the history a citizen sees."""
+
+    at: datetime
+    kind: str
+    status: str | None  # the status code after the event
+    status_name: str  # the citizen's words for it (workflow.yaml public_name)
+    note: str  # what the event says to the citizen (e.g. the department's reply)
+
+
+def public_status_name(status: str | None) -> str:
+    state = workflow().states.get(status or "")
+    return state.public_name if state else ""
+
+
+def public_history(ticket: Ticket) -> list[PublicEvent]:
+    """The public events of a ticket, oldest first; internal notes and reasons never appear."""
+    return [PublicEvent(event.at, event.kind, event.to_status, public_status_name(event.to_status), event.note)
+            for event in ticket.events if event.public]
