@@ -23,8 +23,11 @@ from faq.service import get_entry, publish, update_entry, validate_fields
 class EditConflict(FaqError):
     """Someone saved the entry after this editor opened it."""
 
-    def __init__(self, entry: FaqEntry):
-        who = entry.updated_by.display_name if entry.updated_by else "其他人"
+    def __init__(self, entry: FaqEntry, by: int | None = None):
+        if by is not None and entry.updated_by_id == by:
+            who = "您（在另一个窗口或标签页中）"
+        else:
+            who = entry.updated_by.display_name if entry.updated_by else "其他人"
         super().__init__(f"保存失败：这个条目在您打开之后已被{who}修改。您填写的内容仍在下方，"
                          "请在新的标签页中查看最新内容，合并后再保存。")
         self.entry = entry
@@ -40,12 +43,12 @@ def save_edit(session: Session, entry_id: int, changes: Mapping[str, object], *,
     """Apply `changes` to the working copy unless it changed since the copy stamped `seen` was read."""
     entry = get_entry(session, entry_id)
     if edit_stamp(entry) != seen:
-        raise EditConflict(entry)
+        raise EditConflict(entry, by)
     claimed = session.execute(update(FaqEntry).where(FaqEntry.id == entry.id, FaqEntry.updated_at == entry.updated_at)
                               .values(updated_at=utcnow()).execution_options(synchronize_session=False))
     if claimed.rowcount != 1:  # saved by someone else between our read and this statement
         session.expire(entry)
-        raise EditConflict(entry)
+        raise EditConflict(entry, by)
     session.expire(entry, ["updated_at"])
     return update_entry(session, entry.id, changes, by=by)
 

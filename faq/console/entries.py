@@ -13,7 +13,7 @@ from faq.console.choices import category_tree, department_tree, policy_choices
 from faq.console.editing import EditConflict, edit_stamp, field_messages, preview, save_and_publish, save_edit
 from faq.console.entry_actions import entry_or_404
 from faq.console.entry_form import EntryForm
-from faq.console.listing import SORTS, STATUS_LABELS, EntryFilters, list_entries
+from faq.console.listing import SORTS, STATUS_LABELS, EntryFilters, list_entries, withheld_policies
 from faq.errors import FaqError, InvalidEntry
 from faq.index import china_today
 from faq.models import FaqEntry
@@ -49,6 +49,7 @@ def _render_form(form: EntryForm, entry: FaqEntry | None, *, status: int = 200, 
     if entry is not None:
         context["pending"] = has_pending_changes(db.session, entry)
         context["deletable"] = not entry.versions
+        context["withheld"] = withheld_policies(db.session, china_today()).get(entry.id)
     return render_template("faq_console/entry_form.html", **context), status
 
 

@@ -11,7 +11,7 @@ from core.db import db
 from faq.console.listing import PER_PAGE
 from faq.inbox import record_vote
 from faq.index import china_today
-from faq.service import archive, create_entry, update_entry
+from faq.service import archive, create_entry, get_entry, update_entry
 from staff.models import StaffUser
 from tests.faq.conftest import entry_fields, make_policy, published_entry
 from tests.faq.console.conftest import form_token
@@ -181,6 +181,10 @@ def test_withheld_filter_names_the_expired_policies(kb_app, editor):
     assert re.search(r'class="badge warning"[^>]*>停止提供：引用政策已失效（疫情期间临时规定 并政发〔2024〕1号）', html)
     full = editor.get(LIST).get_data(as_text=True)
     assert full.count("停止提供：引用政策已失效") == 1
+    with kb_app.app_context():
+        withheld_id = get_entry(db.session, "withheld").id
+    edit_page = editor.get(f"/staff/faq/{withheld_id}").get_data(as_text=True)
+    assert "停止提供：引用政策已失效（疫情期间临时规定" in edit_page
 
 
 def test_pages_keep_the_filters(kb_app, editor):

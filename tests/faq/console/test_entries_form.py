@@ -141,8 +141,20 @@ def test_a_form_without_its_stamp_is_refused(kb_app, editor):
     url = f"/staff/faq/{entry_id}"
     response = editor.post(url, data=form_data(form_token(editor, url), answer="没有版本戳"))
     assert response.status_code == 409
+    assert "已被其他人修改" in response.get_data(as_text=True)  # the entry was made without an editor
     with kb_app.app_context():
         assert get_entry(db.session, entry_id).answer != "没有版本戳"
+
+
+def test_the_same_editor_in_two_tabs_is_told_so(kb_app, editor):
+    entry_id = draft(kb_app)
+    url = f"/staff/faq/{entry_id}"
+    token = form_token(editor, url)
+    seen = re.search(r'name="seen" value="([^"]+)"', editor.get(url).get_data(as_text=True)).group(1)
+    assert editor.post(url, data=form_data(token, answer="第一个标签页") | {"seen": seen}).status_code == 302
+    response = editor.post(url, data=form_data(token, answer="第二个标签页") | {"seen": seen})
+    assert response.status_code == 409
+    assert "已被您（在另一个窗口或标签页中）修改" in response.get_data(as_text=True)
 
 
 def test_preview_renders_markdown_escapes_html_and_saves_nothing(kb_app, editor):
