@@ -136,3 +136,16 @@ def test_public_history_shows_only_public_events(session):
     history = public_history(session.get(Ticket, ticket.id))
     assert [(e.kind, e.status_name) for e in history] == [("created", "已受理"), ("replied", "已答复，待您评价")]
     assert history[1].note.startswith("已派维修人员") and "内部" not in repr(history)
+
+
+def test_the_ticket_is_part_of_the_caller_s_transaction(submit_any_app):
+    with submit_any_app.app_context():
+        ticket = create_ticket(db.session, submission(), channel="wechat", idempotency_key="k",
+                               received_at=EVE_OF_NATIONAL_DAY)
+        assert ticket.id is not None and ticket.events[0].id is not None
+        db.session.rollback()  # e.g. the dialogue's own write failed after it
+        assert _count(Ticket) == _count(TicketEvent) == _count(TicketSequence) == 0
+        again = create_ticket(db.session, submission(), channel="wechat", idempotency_key="k",
+                              received_at=EVE_OF_NATIONAL_DAY)
+        db.session.commit()
+        assert again.number == "TY20260930000001"
