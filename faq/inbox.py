@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.db import utcnow
 from faq.errors import FieldError, InvalidEntry
-from faq.fields import HTML_TAG, MAX_QUESTION, clean_text
+from faq.fields import HTML_TAG, LIST_SEPARATOR, MAX_QUESTION, MAX_SIMILAR, clean_text
 from faq.index import upsert
 from faq.models import UNANSWERED_OUTCOMES, FaqEntry, FaqVote, UnansweredQuestion
 from faq.service import create_entry, get_entry
@@ -145,21 +145,26 @@ def _summarise(members: list[list[UnansweredQuestion]]) -> UnansweredGroup:
         outcomes=dict(Counter(row.outcome for row in rows)))
 
 
+def could_be_question(text: str) -> bool:
+    """Whether a citizen's wording can be an entry's question (length, no HTML, no list separator)."""
+    return len(text) <= MAX_QUESTION and not HTML_TAG.search(text) and LIST_SEPARATOR not in text
+
+
 def draft_from_group(session: Session, ids: list[int], *, question: str | None = None, by: int | None = None,
                      fields: dict | None = None) -> FaqEntry:
     """A draft entry whose similar questions are the group's wordings; the group leaves the inbox.
 
     `question` (default: the most asked wording) becomes the standard question; wordings that could
-    not be a question (too long, HTML) are left out. `fields` may add answer, category, … .
+    not be a question (too long, HTML, the list separator) are left out, and so are all but the
+    MAX_SIMILAR most asked. `fields` may add answer, category, … .
     """
     rows = list(session.scalars(select(UnansweredQuestion).where(UnansweredQuestion.id.in_(ids))))
     if not rows:
         raise InvalidEntry([FieldError("similar", "所选的问题已不在待处理列表中")])
-    wordings = [text for text, _count in Counter(row.text for row in rows).most_common()
-                if len(text) <= MAX_QUESTION and not HTML_TAG.search(text)]
+    wordings = [text for text, _count in Counter(row.text for row in rows).most_common() if could_be_question(text)]
     standard = clean_text(question) if question else (wordings[0] if wordings else "")
     entry = create_entry(session, {**(fields or {}), "question": standard,
-                                   "similar": [text for text in wordings if text != standard]}, by=by)
+                                   "similar": [text for text in wordings if text != standard][:MAX_SIMILAR]}, by=by)
     for row in rows:
         row.draft_entry_id = entry.id
     session.flush()
