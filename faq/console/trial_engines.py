@@ -10,12 +10,13 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from core.db import db
-from faq.draft_index import READY, UPDATING, DraftEngine, DraftIndex
+from faq.draft_index import READY, UPDATING, WARMING, DraftEngine, DraftIndex
 from faq.index import current_index_version
 from faq.trial_report import TrialSide, describe
 from query.encoder import DiskCache
+from query.engine import Engine
 from query.options import EngineConfig
-from query.web.answers import knowledge_base
+from query.web.answers import KnowledgeBase, knowledge_base
 
 EXTENSION = "faq_draft_index"
 WAIT_SECONDS = 3.0  # how long a request waits for a rebuild the latest edits started
@@ -48,7 +49,7 @@ class Trial:
     draft: TrialSide
     live: TrialSide
     draft_status: str  # faq.draft_index READY / WARMING / UPDATING
-    live_status: str  # READY, or UPDATING: built from an older knowledge-base version (a rebuild is due)
+    live_status: str  # READY, WARMING, or UPDATING: built from an older knowledge-base version (rebuild due)
 
 
 def run_trial(question: str) -> Trial:
@@ -66,4 +67,10 @@ def run_trial(question: str) -> Trial:
         live=describe(session, live_answer.result, live_engine.config, entries=len(live_engine),
                       other=draft_result, outcome=live_answer.outcome),
         draft_status=draft.status,
-        live_status=READY if kb.live.version == current_index_version(session) else UPDATING)
+        live_status=_live_status(kb, live_engine, session))
+
+
+def _live_status(kb: KnowledgeBase, engine: Engine, session: Session) -> str:
+    if kb.live.building and not engine.config.use_encoder:
+        return WARMING  # the lexical first build answers while the full one runs
+    return READY if kb.live.version == current_index_version(session) else UPDATING

@@ -7,12 +7,14 @@ from dataclasses import replace
 import pytest
 from markupsafe import escape
 
+from core.db import db
 from faq.console.trial_engines import EXTENSION, new_draft_index
 from faq.console.trial_links import edit_url
 from faq.service import create_entry, update_entry
 from query.options import EngineConfig, Thresholds
 from query.web.answers import KnowledgeBase
 from tests.faq.conftest import entry_fields, published_entry
+from tests.faq.test_draft_index import HeldEncoder
 
 URL = "/staff/faq/trial"
 # Lexical scores with thresholds that let each outcome happen (the calibrated lexical ones never answer).
@@ -44,8 +46,14 @@ def engines(kb_app):
 
 
 @pytest.fixture
-def base(session):
-    """Published: heating, 医保卡 and 社保卡 replacement; draft only: charging piles."""
+def base(kb_app):
+    """Published: heating, 医保卡 and 社保卡 replacement; draft only: charging piles. (Made in an app
+    context of their own: a request inside the test's context would share its session and `g`.)"""
+    with kb_app.app_context():
+        return _base(db.session)
+
+
+def _base(session) -> dict[str, int]:
     heating = published_entry(session)
     medical = published_entry(session, key="medical-card", question="医保卡丢了怎么补办",
                               similar=["医保卡掉了去哪补"], keywords=["医保卡"])
@@ -84,6 +92,7 @@ def test_a_confident_answer_with_its_scores_and_matched_variant(kb_app, editor, 
     assert len(fused) >= 1 and float(fused[0]) >= THRESHOLDS.answer
     assert "≥ 0.700" in page and "≥ 0.300" in page  # the thresholds that decided it
     assert '<span class="badge published">已发布</span>' in page
+    assert "综合分是各项的加权平均：词 ×1.0、字 ×0.1、字面 ×0.5" in page
 
 
 def test_close_entries_give_choices(editor, base, engines):
@@ -114,12 +123,13 @@ def test_a_draft_only_entry_is_found_by_the_draft_index_only(kb_app, editor, bas
     assert f'href="{edit_link(kb_app, base["charging"])}"' not in live.split("线上（市民现在得到的）")[1]
 
 
-def test_an_edit_in_place_reaches_the_draft_index_at_once(editor, session, base, engines):
+def test_an_edit_in_place_reaches_the_draft_index_at_once(kb_app, editor, base, engines):
     engines()
     question = "车位安个充电桩行不行"
     assert f"<mark>{question}</mark>" not in ask(editor, question)
-    update_entry(session, base["charging"], {"similar": [question]})  # the same row, a new text
-    session.commit()
+    with kb_app.app_context():
+        update_entry(db.session, base["charging"], {"similar": [question]})  # the same row, a new text
+        db.session.commit()
     page = ask(editor, question)
     assert f'<span class="variant">相似问法 #1</span>\n      <span class="matched"><mark>{question}</mark>' in page
     assert outcomes(page)[0] == "answer"
@@ -160,3 +170,17 @@ def test_only_editors_may_try(kb_app, staff_client, engines):
     assert staff_client("admin").get(URL, query_string={"q": "暖气"}).status_code == 200
     anonymous = kb_app.test_client().get(URL)
     assert anonymous.status_code == 302 and "/staff/login" in anonymous.headers["Location"]
+
+
+def test_the_page_says_when_the_draft_index_is_still_warming(kb_app, editor, base, engines):
+    engines()
+    encoder = HeldEncoder()
+    kb_app.extensions[EXTENSION] = new_draft_index(kb_app, EngineConfig(thresholds=THRESHOLDS), encoder=encoder)
+    try:
+        warming = ask(editor, "暖气片不热咋整")
+        assert "语义模型还在加载" in warming and "仅字词 · 4 个条目" in warming  # lexical meanwhile
+    finally:
+        encoder.release.set()
+    kb_app.extensions[EXTENSION].live.wait(10)
+    ready = ask(editor, "暖气片不热咋整")
+    assert "语义模型还在加载" not in ready and "语义 ×1.0" in ready
