@@ -172,6 +172,15 @@ def test_a_group_with_more_wordings_than_an_entry_holds(kb_app, editor):
     assert f"共 {130 - count} 个问题" in after and title not in dict(groups_on(after))
 
 
+def test_a_forged_group_is_refused_with_a_message(kb_app, editor, questions):
+    form = {**draft_form(editor, editor.get(URL).get_data(as_text=True)), "choice": "暖气不热怎么办"}
+    for ids in ("", "abc,-1", "99999,100000"):
+        response = editor.post(DRAFT_URL, data={**form, "ids": ids})
+        body = response.get_data(as_text=True)
+        assert response.status_code == 422 and ("没有选中任何问题" in body or "这组问题已经处理过了" in body)
+    assert drafts(kb_app, FaqEntry.status == "draft") == []
+
+
 def test_the_draft_form_needs_the_csrf_token(kb_app, editor, questions):
     page = editor.get(URL).get_data(as_text=True)
     form = draft_form(editor, page)
