@@ -29,7 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from core import db, errors, jobs, logs, ratelimit, sessions, state
+    from core import dates, db, errors, jobs, logs, ratelimit, sessions, state
 
     logs.init_app(app)
     db.init_app(app)
@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     jobs.init_app(app)
     csrf.init_app(app)
     errors.init_app(app)
+    dates.init_app(app)
     _register_features(app)
     return app
 

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Engine, MetaData, event
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Named constraints, so Alembic batch mode on SQLite can find and alter them.
 NAMING_CONVENTION = {
@@ -65,3 +67,9 @@ def init_app(app) -> None:
             engine.dispose(close=False)
 
     os.register_at_fork(after_in_child=_forget_parent_connections)
+
+
+def upsert(session: Session, model):
+    """INSERT … ON CONFLICT into the model's table, for the session's database (SQLite or PostgreSQL)."""
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite_dialect
+    return module.insert(model.__table__)

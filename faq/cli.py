@@ -5,12 +5,13 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from core.dates import china_today
 from core.db import db
 from core.demo import DemoDataError, demo_loader
 from faq.demo_loader import load_demo_kb
 from faq.errors import FaqError, ImportFailed
 from faq.evaluation import evaluate_heldout, format_heldout, production_config
-from faq.index import china_today, entries_withheld_for_expired_policies, served_entries
+from faq.index import entries_withheld_for_expired_policies, served_entries
 from faq.io import export_entries, format_for, import_entries
 from faq.service import get_entry
 from faq.versions import format_changes, history, version_diff

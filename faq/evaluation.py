@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from faq.index import ServedKnowledgeBase, china_today, served_entries
+from core.dates import china_today
+from faq.index import ServedKnowledgeBase, served_entries
 from query.engine import Engine
 from query.evaluate import as_dict, engine_ranker, score
 from query.options import EngineConfig

@@ -9,30 +9,17 @@ policy expiry change what is served at midnight without any write.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from sqlalchemy import event, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
-from core.db import utcnow
+from core.dates import china_today
+from core.db import upsert, utcnow
 from faq.models import DictionaryWord, FaqEntry, FaqVersion, KnowledgeBaseVersion, SynonymGroup
 from policies.models import PolicyDocument
 from query.entry import Entry
 from reference.models import Category, Department
-
-CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving time
-
-
-def china_today(now: datetime | None = None) -> date:
-    """Today's date in the city (validity dates and policy expiry are local dates)."""
-    return (now or datetime.now(UTC)).astimezone(CHINA).date()
-
-
-def upsert(session: Session, model):
-    """INSERT … ON CONFLICT into the model's table, for the session's database (SQLite or PostgreSQL)."""
-    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return module.insert(model.__table__)
 
 
 def _bump_statement(session: Session, reason: str):

@@ -1,8 +1,8 @@
 """Policy pages for citizens (H5): the document, its number and dates, and whether it is still in force."""
 from flask import Blueprint, abort, render_template
 
+from core.dates import china_today
 from core.db import db
-from faq.index import china_today
 from policies.service import PolicyNotFound, get_policy, list_policies
 
 bp = Blueprint("policies", __name__, url_prefix="/h5/policies", template_folder="templates")

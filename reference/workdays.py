@@ -21,32 +21,23 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import chinese_calendar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.dates import CHINA, china_date
 from reference.models import CalendarDay
 
 log = logging.getLogger(__name__)
 
-CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving time
 END_OF_DAY = time(23, 59, 59)
 # A year has at most ~120 days off; scanning further than this means the calendar is broken.
 MAX_SCAN_DAYS = 3660
 
 _warned_years: set[int] = set()
 _warned_lock = threading.Lock()
-
-
-def china_date(moment: datetime | date) -> date:
-    """The China date of a moment (naive datetimes are UTC, as SQLite returns them); dates pass through."""
-    if isinstance(moment, datetime):
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        return moment.astimezone(CHINA).date()
-    return moment
 
 
 def end_of_day(day: date) -> datetime:

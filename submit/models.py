@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -33,6 +34,11 @@ from staff.models import StaffUser
 CHANNELS = ("wechat", "h5", "phone", "open311")
 ACTOR_KINDS = ("citizen", "staff", "system")
 ATTACHMENT_KINDS = ("image",)
+# 回访: the codes of 是否解决 and 满意度 (their Chinese words are in submit.followup).
+RATING_SOURCES = ("wechat", "h5", "phone")
+RATING_SOLVED = ("solved", "partly", "unsolved")
+RATING_SATISFACTION = ("very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied")
+NOTIFICATION_STATUSES = ("queued", "sent", "failed")
 
 
 class Ticket(Base):
@@ -72,6 +78,15 @@ class Ticket(Base):
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))  # staff, for a caller
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Workflow (submit.workflow). round: 1, plus one per 重办; a rating belongs to one round.
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    dispatched_at: Mapped[datetime | None] = mapped_column(Timestamp())  # the last 派单 (退单 limit)
+    # The deadline clock stops while a 退单 or 延期 request waits for the hotline; None when running.
+    paused_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    extension_days: Mapped[int | None] = mapped_column(Integer)  # a pending 延期 request's working days
+    chased_at: Mapped[datetime | None] = mapped_column(Timestamp())  # 催办/督办 flag, cleared by the reply
+    chase_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))  # 合并: the surviving ticket
     created_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow, onupdate=utcnow)
 
@@ -80,7 +95,12 @@ class Ticket(Base):
     request_type: Mapped[RequestType] = relationship()
     category: Mapped[Category] = relationship()
     department: Mapped[Department | None] = relationship()
+    co_departments: Mapped[list[Department]] = relationship(secondary="ticket_co_department",
+                                                            order_by="Department.sort")  # 协办
     created_by: Mapped[StaffUser | None] = relationship()
+    merged_into: Mapped[Ticket | None] = relationship(remote_side=[id])
+    ratings: Mapped[list[TicketRating]] = relationship(
+        back_populates="ticket", order_by="TicketRating.id", passive_deletes=True)
     events: Mapped[list[TicketEvent]] = relationship(
         back_populates="ticket", order_by=lambda: [TicketEvent.at, TicketEvent.id], passive_deletes=True)
     attachments: Mapped[list[TicketAttachment]] = relationship(
@@ -159,3 +179,68 @@ class TicketSequence(Base):
 
     scope: Mapped[str] = mapped_column(String(24), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
+
+
+class TicketCoDepartment(Base):
+    """协办: a department helping the responsible one (主办) with a ticket."""
+
+    __tablename__ = "ticket_co_department"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), primary_key=True, index=True)
+
+
+class TicketRating(Base):
+    """回访 result of one handling round: 是否解决 and 满意度, from the citizen (wechat/h5) or an agent's
+    call (phone). One per ticket and round; 解决率 and 满意率 are counted from these rows."""
+
+    __tablename__ = "ticket_rating"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "round", name="uq_ticket_rating_ticket_round"),
+        CheckConstraint(f"source IN {RATING_SOURCES!r}", name="source"),
+        CheckConstraint(f"solved IN {RATING_SOLVED!r}", name="solved"),
+        CheckConstraint(f"satisfaction IN {RATING_SATISFACTION!r}", name="satisfaction"),
+        Index("ix_ticket_rating_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"))
+    round: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(8))
+    solved: Mapped[str] = mapped_column(String(16))
+    satisfaction: Mapped[str] = mapped_column(String(24))
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))  # the agent who called
+    created_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="ratings")
+    staff: Mapped[StaffUser | None] = relationship()
+
+
+class TicketNotification(Base):
+    """A message to the citizen about their ticket: written with the staff action (queued), sent by a
+    job after commit (submit.tasks), then marked sent (客服 or template) or failed."""
+
+    __tablename__ = "ticket_notification"
+    __table_args__ = (
+        CheckConstraint(f"status IN {NOTIFICATION_STATUSES!r}", name="status"),
+        Index("ix_ticket_notification_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("ticket_event.id"))  # what it reports
+    openid: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # dispatched, answered, closed, reopened, merged
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    template_data: Mapped[dict] = mapped_column(JSON, default=dict)
+    client_msg_id: Mapped[str] = mapped_column(String(32))  # one per message: retries never send twice
+    status: Mapped[str] = mapped_column(String(8), default="queued", server_default="queued")
+    channel: Mapped[str | None] = mapped_column(String(16))  # custom (客服) or template, once sent
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    error: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(Timestamp())
+
+    ticket: Mapped[Ticket] = relationship()

@@ -14,8 +14,8 @@ from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from faq.index import upsert
-from reference.workdays import china_date
+from core.dates import china_date
+from core.db import upsert
 from submit.models import TicketSequence
 
 SEQUENCE_DIGITS = 6

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from core.dates import china_today
 from core.db import db
 from faq.console import EDITORS, bp, entry_history  # noqa: F401 - entry_history registers its views on bp
 from faq.console.choices import category_tree, department_tree, policy_choices
@@ -15,7 +16,6 @@ from faq.console.entry_actions import entry_or_404
 from faq.console.entry_form import EntryForm
 from faq.console.listing import SORTS, STATUS_LABELS, EntryFilters, list_entries, withheld_policies
 from faq.errors import FaqError, InvalidEntry
-from faq.index import china_today
 from faq.models import FaqEntry
 from faq.service import create_entry, publish
 from faq.versions import has_pending_changes

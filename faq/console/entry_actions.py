@@ -5,15 +5,12 @@ told in Chinese on the page the editor came from, never a 500.
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.db import db
 from faq.console import EDITORS, bp
 from faq.errors import EntryNotFound, FaqError, InvalidEntry
-from faq.index import CHINA
 from faq.models import FaqEntry
 from faq.service import archive, delete_draft, get_entry, publish, restore, unpublish
 from staff.access import roles_required
@@ -24,15 +21,6 @@ STATE_ACTIONS = {
     "archive": (archive, "已归档"),
     "restore": (restore, "已恢复为草稿"),
 }
-
-
-@bp.app_template_filter("china_time")
-def china_time(value: datetime | None) -> str:
-    """A stored timestamp (UTC; SQLite gives it back naive) as the city's local time."""
-    if value is None:
-        return ""
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def entry_or_404(entry_id: int) -> FaqEntry:

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from core.db import db
 from faq.console import EDITORS, bp
-from faq.console.vocabulary_display import editor_names, kb_version, local_time, matches
+from faq.console.vocabulary_display import editor_names, kb_version, matches
 from faq.console.vocabulary_forms import (
     ConfirmForm,
     DictionaryWordEditForm,
@@ -50,7 +50,7 @@ def _page(group_form: SynonymGroupForm | None = None, word_form: DictionaryWordF
         "faq_console/vocabulary.html", query=query, groups=groups, words=words, totals=totals,
         group_form=group_form or SynonymGroupForm(prefix="group", formdata=None),
         word_form=word_form or DictionaryWordForm(prefix="word", formdata=None),
-        version=kb_version(db.session), local_time=local_time,
+        version=kb_version(db.session),
         names=editor_names(db.session, [row.updated_by_id for row in (*groups, *words)]))
 
 

@@ -1,16 +1,15 @@
 """What the synonyms and dictionary page shows besides the rows: the knowledge-base version, local
-times, who changed a row, and the filter."""
+who changed a row, and the filter."""
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from faq.index import CHINA
 from faq.models import KnowledgeBaseVersion
 from staff.models import StaffUser
 
@@ -46,15 +45,6 @@ def kb_version(session: Session) -> KbVersion:
     if row is None:
         return KbVersion(0, None, "")
     return KbVersion(row.counter, row.changed_at, reason_text(row.reason))
-
-
-def local_time(moment: datetime | None) -> str:
-    """A stored UTC time as the city's wall-clock time (SQLite hands back naive UTC values)."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def editor_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from core.dates import china_today
 from core.db import db
-from faq.index import ServedEntry, china_today, current_index_version, served_entries
+from faq.index import ServedEntry, current_index_version, served_entries
 from query.encoder import DiskCache
 from query.live import LiveIndex
 from query.options import EngineConfig

@@ -5,11 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core.dates import CHINA, china_date
 from core.db import db
 from reference import workdays
 from reference.models import CalendarDay
 from reference.seed import DATA_DIR, SeedError, load_seed
-from reference.workdays import CHINA, WorkCalendar, china_date, end_of_day
+from reference.workdays import WorkCalendar, end_of_day
 
 PLAIN = WorkCalendar()
 

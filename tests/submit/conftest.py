@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
+from core.dates import CHINA
 from core.db import db
 from reference.seed import load_seed
-from reference.workdays import CHINA
 from submit.fields import Submission
 from submit.service import create_ticket
 

@@ -3,8 +3,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from core.dates import CHINA
 from core.db import db
-from reference.workdays import CHINA
 from staff.service import create_staff
 from submit import service
 from submit.errors import InvalidSubmission

@@ -20,9 +20,9 @@ def test_shipped_workflow_names_every_step_of_the_12345_process():
 def test_unknown_sections_are_kept_for_later_readers(tmp_path):
     path = tmp_path / "workflow.yaml"
     path.write_text(WORKFLOW_FILE.read_text(encoding="utf-8")
-                    + "\ntransitions:\n  - {from: received, to: dispatched, action: dispatch}\n", encoding="utf-8")
+                    + "\nescalation:\n  - {after: 3, to: supervisor}\n", encoding="utf-8")
     flow = read_workflow(path)
-    assert flow.raw["transitions"][0]["to"] == "dispatched"
+    assert flow.raw["escalation"][0]["to"] == "supervisor"
     assert list(flow.states) == list(workflow().states)
 
 

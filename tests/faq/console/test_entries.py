@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event, select
 
+from core.dates import china_today
 from core.db import db
 from faq.console.listing import PER_PAGE
 from faq.inbox import record_vote
-from faq.index import china_today
 from faq.service import archive, create_entry, get_entry, update_entry
 from staff.models import StaffUser
 from tests.faq.conftest import entry_fields, make_policy, published_entry

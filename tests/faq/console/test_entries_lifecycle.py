@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 
+from core.dates import china_today
 from core.db import db
-from faq.index import china_today, served_entries
+from faq.index import served_entries
 from faq.models import FaqEntry
 from faq.service import get_entry
 from faq.versions import get_version

@@ -12,10 +12,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from core.dates import china_today
 from core.db import db
 from faq.fields import LABELS
 from faq.formats import COLUMNS
-from faq.index import china_today, index_counter
+from faq.index import index_counter
 from faq.models import FaqEntry, FaqVersion
 from faq.service import create_entry
 from tests.faq.conftest import HEATING, entry_fields, published_entry
