@@ -7,8 +7,8 @@ bp = Blueprint("h5", __name__, url_prefix="/h5", template_folder="templates")
 SERVICES = [
     ("微查询", "政策、办事问题，输入即答", "query.search"),
     ("政策文件", "与市民生活相关的政策原文", "policies.index"),
-    ("微受理", "投诉、求助、建议，在线提交工单", None),
-    ("我的工单", "查看办理进度，评价办理结果", None),
+    ("微受理", "投诉、求助、建议，在线提交工单", "submit.form"),
+    ("我的工单", "查看办理进度，评价办理结果", "tickets.index"),
 ]
 
 
