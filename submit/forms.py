@@ -1,4 +1,4 @@
-"""The H5 forms of 微受理: the submission form and the 回访 (rating) form.
+"""The H5 forms of 微受理: the submission form, the 回访 (rating) form and the 重办 request.
 
 The forms parse and carry the CSRF token; the rules on each value live in submit.fields (one set of
 rules for every channel), whose Chinese messages the views put back beside the fields here.
@@ -15,6 +15,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     MultipleFileField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -23,6 +24,7 @@ from wtforms import (
 from wtforms.validators import Regexp
 
 from reference.models import Category, RequestType
+from submit.followup import MAX_COMMENT, SATISFACTION, SOLVED
 
 MAX_INPUT = 25_000  # longer than any field allows: the service says what is too long, the text is kept
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{20,32}$")  # h5:<openid ≤ 64>:<key> fits the 100 of a ticket key
@@ -90,3 +92,16 @@ def category_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
         if parent is not None:  # under an active class
             groups[parent.name].append((node.code, " · ".join(chain)))
     return {name: leaves for name, leaves in groups.items() if leaves}
+
+
+class RatingForm(FlaskForm):
+    """是否解决, 满意度 and an optional comment; submit.followup.rate_ticket checks the answers."""
+
+    solved = RadioField("是否解决", choices=list(SOLVED.items()), validate_choice=False)
+    satisfaction = RadioField("满意度", choices=list(SATISFACTION.items()), validate_choice=False)
+    comment = TextAreaField("意见和建议", filters=[_cut])
+    max_comment = MAX_COMMENT
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField("仍需解决的问题", filters=[_cut])

@@ -117,6 +117,7 @@ def pending_photo(form_key: str, sha256: str):
 
 
 def init_app(app) -> None:
+    from submit import views_rating  # noqa: F401 - its routes are on the tickets blueprint
     from submit.views_tickets import bp as tickets_bp
 
     app.register_blueprint(bp)

@@ -1,4 +1,5 @@
-"""我的工单 on H5: the citizen's own tickets, one ticket with its public history, its photos.
+"""我的工单 on H5: the citizen's own tickets, one ticket with its public history, its photos and, once
+handled, its 回访 form (submit.views_rating takes the answers).
 
 Whose tickets these are comes only from the openid in the server session. A ticket number that does
 not exist and one that belongs to someone else get the same 404, and so do their photos.
@@ -9,6 +10,8 @@ from flask import Blueprint, abort, render_template, request
 
 from core.dates import china_date
 from core.db import db
+from submit.followup import SATISFACTION, SOLVED, awaiting_rating, current_rating, offers_reopen, rating_words
+from submit.forms import RatingForm, ReopenForm
 from submit.models import Ticket
 from submit.service import get_ticket_for_citizen, public_history, public_status_name, tickets_of_citizen
 from submit.views_photos import send_stored
@@ -50,11 +53,20 @@ def index():
                            more=len(rows) > PAGE_SIZE)
 
 
+def render_ticket(found: Ticket, *, rating_form: RatingForm | None = None, status: int = 200):
+    """The ticket page; with `rating_form` (answers refused) the 回访 form comes back as answered."""
+    rating = current_rating(found)
+    return render_template(
+        "submit/ticket.html", ticket=found, history=public_history(found)[::-1],
+        awaiting=awaiting_rating(found), rating_form=rating_form or RatingForm(), solved=SOLVED,
+        satisfaction=SATISFACTION, rating_words=rating_words(rating) if rating else "",
+        reopen_form=ReopenForm() if offers_reopen(rating) else None), status
+
+
 @bp.get("/<number>")
 @require_openid
 def ticket(number: str):
-    found = own_ticket_or_404(number)
-    return render_template("submit/ticket.html", ticket=found, history=public_history(found)[::-1])
+    return render_ticket(own_ticket_or_404(number))
 
 
 @bp.get("/<number>/photos/<int:attachment_id>")
