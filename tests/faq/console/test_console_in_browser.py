@@ -11,10 +11,15 @@ def sign_in_as_editor(page, base):
     page.goto(f"{base}/staff/login")
     page.get_by_label("用户名").fill("editor")
     page.get_by_label("密码").fill("editor-demo-2026")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/staff/")
+    press(page, "登录")
     page.get_by_role("link", name="知识库").first.click()
     page.wait_for_url(f"{base}/staff/faq/")
+
+
+def press(page, button: str) -> None:
+    """Click a form's button and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
 
 
 def test_an_editor_writes_previews_publishes_tries_and_rolls_back(page, live_service, screenshots):
@@ -28,12 +33,12 @@ def test_an_editor_writes_previews_publishes_tries_and_rolls_back(page, live_ser
     page.get_by_label("简短答复").fill("可拨打供热企业服务热线预约上门测温，测温不收费。")
     page.get_by_label("详细答复").fill("## 预约测温\n\n1. 拨打供热企业热线\n2. 约定时间\n\n<script>alert(1)</script>")
     page.get_by_label("分类").select_option("010101")
-    page.get_by_role("button", name="保存为草稿").click()
+    press(page, "保存为草稿")
     assert page.locator("#error-question").is_visible()
     assert page.get_by_label("相似问法").input_value() == SIMILAR
 
     page.get_by_label("标准问").fill(QUESTION)
-    page.get_by_role("button", name="预览").click()
+    press(page, "预览")
     preview = page.locator("#preview")
     assert preview.locator("h2", has_text="预约测温").count() == 1  # Markdown rendered
     assert "<script>alert(1)</script>" in preview.inner_text()  # raw HTML shown as text, not run
@@ -41,7 +46,7 @@ def test_an_editor_writes_previews_publishes_tries_and_rolls_back(page, live_ser
     page.screenshot(path=screenshots / "console-entry-preview.png", full_page=True)
 
     page.get_by_label("详细答复").fill("## 预约测温\n\n1. 拨打供热企业热线\n2. 约定时间")
-    page.get_by_role("button", name="保存并发布").click()
+    press(page, "保存并发布")
     page.wait_for_url(re.compile(r".*/staff/faq/\d+$"))
     entry_url = page.url
     assert page.locator(".badge", has_text="已发布").count() >= 1
@@ -49,7 +54,7 @@ def test_an_editor_writes_previews_publishes_tries_and_rolls_back(page, live_ser
     # 试问: a colloquial question finds the new entry in the draft index.
     page.get_by_role("link", name="试问").click()
     page.get_by_label("市民的问题").fill("暖气不够热能不能请人上门量室温")
-    page.get_by_role("button", name="试问").click()
+    press(page, "试问")
     candidates = page.locator("table.trial-candidates")
     candidates.wait_for()
     assert QUESTION in candidates.inner_text()
@@ -59,15 +64,16 @@ def test_an_editor_writes_previews_publishes_tries_and_rolls_back(page, live_ser
     # Edit and publish a second version, then roll back to the first.
     page.goto(entry_url)
     page.get_by_label("简短答复").fill("请拨打供热企业服务热线预约上门测温（免费）。")
-    page.get_by_role("button", name="保存并发布").click()
-    page.wait_for_url(entry_url)
+    press(page, "保存并发布")
+    assert page.url == entry_url and "第 2 版" in page.locator("main").inner_text()
     page.get_by_role("link", name="历史版本与回滚").click()
-    history = page.locator("main")
-    assert "第 2 版" in history.inner_text() and "第 1 版" in history.inner_text()
-    assert history.locator(".diff ins, ins").count() >= 1
+    page.locator("#v2").wait_for()
+    assert page.locator("#v1").count() == 1
+    assert page.locator("#v2 ins").count() >= 1  # the new short answer, marked as added
     page.screenshot(path=screenshots / "console-history.png", full_page=True)
     page.locator("#v1").get_by_role("link", name="回滚到此版").click()
-    page.get_by_role("button", name="确认回滚").click()
-    page.wait_for_load_state()
+    press(page, "确认回滚")
     page.goto(entry_url + "/history")
-    assert "第 3 版" in page.locator("main").inner_text()
+    assert "回滚到第 1 版" in page.locator("#v3").inner_text()
+    page.goto(entry_url)
+    assert page.get_by_label("简短答复").input_value() == "可拨打供热企业服务热线预约上门测温，测温不收费。"
