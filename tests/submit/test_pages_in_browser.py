@@ -72,3 +72,24 @@ def test_a_citizen_submits_with_a_photo_and_follows_the_ticket(page, live_servic
     assert "已受理" in page.locator("#history").inner_text()
     assert no_sideways_scroll(page)
     page.screenshot(path=screenshots / "my-ticket.png", full_page=True)
+
+
+def font_size(locator) -> float:
+    return locator.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+
+
+def test_the_form_in_care_mode_is_larger_and_still_fits(page, live_service, screenshots):
+    base = live_service.base
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base}/h5/submit/")
+    page.get_by_role("button", name="以此身份进入").first.click()
+    page.wait_for_url(f"{base}/h5/submit/")
+    label, note = page.locator("label[for=request_type]"), page.locator(".emergency-note")
+    normal = font_size(label), font_size(note)
+    page.goto(f"{base}/h5/")
+    page.get_by_role("button", name="开启长辈模式（大字）").click()
+    page.goto(f"{base}/h5/submit/")
+    assert page.locator("body").get_attribute("data-weui-mode") == "care"
+    assert font_size(label) > normal[0] and font_size(note) > normal[1]
+    assert no_sideways_scroll(page)
+    page.screenshot(path=screenshots / "submit-form-care.png", full_page=True)
