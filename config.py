@@ -57,6 +57,7 @@ SETTINGS = [
     Setting("LOG_LEVEL", "INFO"),
     Setting("CITY_CODE", "TY"),
     Setting("CITY_NAME", "太原市"),
+    Setting("EMERGENCY_FILE", None),
     Setting("PUBLIC_URL", "http://127.0.0.1:8000"),
     Setting("TRUSTED_PROXIES", 0, int),
     Setting("STATE_PREFIX", "minsheng:"),
