@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from query.web import chat as query_chat
+from submit import chat as submit_chat
+from submit import chat_tickets
+from submit.emergency import advise_first
 from wechat import handlers, messages
 from wechat.inbound import Inbound
 from wechat.menu import MenuKey
@@ -30,7 +33,6 @@ def is_location(inbound: Inbound) -> bool:
 
 
 SUBMIT_KEYS = (MenuKey.SUBMIT_COMPLAINT, MenuKey.SUBMIT_HELP, MenuKey.SUBMIT_SUGGESTION)
-TICKET_KEYS = (MenuKey.MY_TICKETS, MenuKey.MY_RATE)
 
 
 def build_router() -> Router:
@@ -42,14 +44,18 @@ def build_router() -> Router:
         Route("menu:help", click(MenuKey.HELP), handlers.show_help),
         Route("menu:query-ask", click(MenuKey.QUERY_ASK), query_chat.prompt),
         Route("menu:query-hot", click(MenuKey.QUERY_HOT), query_chat.hot_questions),
-        # Until 微受理 registers its handlers, its entries say so honestly.
-        Route("menu:submit", click(*SUBMIT_KEYS), handlers.not_open("微受理")),
-        Route("menu:tickets", click(*TICKET_KEYS), handlers.not_open("我的工单")),
+        Route("menu:submit", click(*SUBMIT_KEYS), submit_chat.start_from_menu),
+        Route("menu:tickets", click(MenuKey.MY_TICKETS), chat_tickets.my_tickets),
+        Route("menu:rate", click(MenuKey.MY_RATE), handlers.not_open("评价办理")),
         Route("location", is_location, handlers.location),
         Route("voice", kind("voice"), handlers.voice_not_recognised),
         Route("image", kind("image"), handlers.image),
-        Route("query", kind("text"), query_chat.ask),
+        # Emergencies (submit/emergency.yaml) get whom to call first, then the handler's answer.
+        Route("submit:start", submit_chat.is_start_word, advise_first(submit_chat.start_from_text)),
+        Route("ticket-number", chat_tickets.is_ticket_number, chat_tickets.show_ticket),
+        Route("query", kind("text"), advise_first(query_chat.ask)),
         Route("media", kind("video", "shortvideo", "link", "file"), handlers.unsupported),
         Route("other-event", kind("event"), handlers.silent),
     ]
-    return Router(routes, dialogues={query_chat.CHOICE_DIALOGUE: query_chat.pick_choice})
+    return Router(routes, dialogues={query_chat.CHOICE_DIALOGUE: advise_first(query_chat.pick_choice),
+                                     submit_chat.DIALOGUE: advise_first(submit_chat.continue_dialogue)})

@@ -51,5 +51,6 @@ def test_three_concurrent_deliveries_have_one_effect(four_workers):
 def test_a_newcomer_can_follow_and_use_the_menu(four_workers):
     citizen = simulator(four_workers, "oNewcomer", safe=False)
     assert "欢迎关注" in citizen.follow().text
-    assert "即将开放" in citizen.click("SUBMIT_COMPLAINT").text
+    assert "记录您的诉求" in citizen.click("SUBMIT_COMPLAINT").text
+    assert "已取消" in citizen.text("取消").text
     assert "使用说明" in citizen.text("帮助").text
