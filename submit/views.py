@@ -11,6 +11,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from core.dates import china_date
 from core.db import db
+from submit.emergency import advice_for
 from submit.errors import InvalidSubmission
 from submit.fields import MAX_ATTACHMENTS, MIN_CONTENT, Submission, validate_submission
 from submit.forms import SubmitForm, new_form_key
@@ -39,7 +40,7 @@ def _prefill(form: SubmitForm, openid: str) -> None:
 
 def _render(form: SubmitForm, photos: list[dict], status: int = 200):
     return render_template("submit/form.html", form=form, photos=photos, max_photos=MAX_ATTACHMENTS,
-                           min_content=MIN_CONTENT), status
+                           min_content=MIN_CONTENT, emergency=advice_for(form.content.data)), status
 
 
 def _submission(form: SubmitForm, openid: str, photos: list[dict]) -> Submission:
@@ -103,7 +104,8 @@ def done(number: str):
     ticket = get_ticket_for_citizen(db.session, number, current_openid())
     if ticket is None:
         abort(404)
-    return render_template("submit/done.html", ticket=ticket, deadline=china_date(ticket.deadline_at))
+    return render_template("submit/done.html", ticket=ticket, deadline=china_date(ticket.deadline_at),
+                           emergency=advice_for(ticket.content))
 
 
 @bp.get("/photos/<form_key>/<sha256>")
@@ -117,7 +119,7 @@ def pending_photo(form_key: str, sha256: str):
 
 
 def init_app(app) -> None:
-    from submit import views_rating  # noqa: F401 - its routes are on the tickets blueprint
+    from submit import views_hints, views_rating  # noqa: F401 - their routes are on the blueprints
     from submit.views_tickets import bp as tickets_bp
 
     app.register_blueprint(bp)

@@ -52,6 +52,46 @@
     if (event.target.name === 'keep') checkPhotos();
   });
 
+  // Hints as the citizen writes: whom to call in an emergency, the likeliest categories.
+  var warning = document.getElementById('emergency-warning');
+  var suggestBox = document.getElementById('category-suggest');
+  var category = document.getElementById('category');
+  var token = form.querySelector('input[name="csrf_token"]').value;
+  var hintTimer = null, hintSeq = 0;
+  function showCategories(items) {
+    suggestBox.textContent = '';
+    if (!items.length) { suggestBox.hidden = true; return; }
+    suggestBox.appendChild(document.createTextNode('可能的分类：'));
+    items.forEach(function (item) {
+      var choose = document.createElement('button');
+      choose.type = 'button';
+      choose.className = 'weui-btn weui-btn_mini weui-btn_default';
+      choose.textContent = item.label;
+      choose.setAttribute('data-code', item.code);
+      choose.addEventListener('click', function () { category.value = item.code; category.focus(); });
+      suggestBox.appendChild(choose);
+    });
+    suggestBox.hidden = false;
+  }
+  function askHints() {
+    var mine = ++hintSeq, body = new FormData();
+    body.append('content', content.value.slice(0, 500));
+    fetch(form.getAttribute('data-hints'), {method: 'POST', body: body, credentials: 'same-origin',
+                                            headers: {'X-CSRFToken': token}})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || mine !== hintSeq) return;
+        warning.textContent = data.emergency || '';
+        warning.hidden = !data.emergency;
+        showCategories(data.categories || []);
+      })
+      .catch(function () { /* hints are a help only */ });
+  }
+  content.addEventListener('input', function () {
+    clearTimeout(hintTimer);
+    hintTimer = setTimeout(askHints, 600);
+  });
+
   var button = document.getElementById('submit-button');
   form.addEventListener('submit', function (event) {
     if (!checkPhotos()) { event.preventDefault(); photos.focus(); return; }

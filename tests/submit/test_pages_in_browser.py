@@ -74,16 +74,20 @@ def test_a_citizen_submits_with_a_photo_and_follows_the_ticket(page, live_servic
     page.screenshot(path=screenshots / "my-ticket.png", full_page=True)
 
 
+def open_form_as_first_demo_citizen(page, base: str) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base}/h5/submit/")
+    page.get_by_role("button", name="以此身份进入").first.click()
+    page.wait_for_url(f"{base}/h5/submit/")
+
+
 def font_size(locator) -> float:
     return locator.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
 
 
 def test_the_form_in_care_mode_is_larger_and_still_fits(page, live_service, screenshots):
     base = live_service.base
-    page.set_viewport_size(PHONE)
-    page.goto(f"{base}/h5/submit/")
-    page.get_by_role("button", name="以此身份进入").first.click()
-    page.wait_for_url(f"{base}/h5/submit/")
+    open_form_as_first_demo_citizen(page, base)
     label, note = page.locator("label[for=request_type]"), page.locator(".emergency-note")
     normal = font_size(label), font_size(note)
     page.goto(f"{base}/h5/")
@@ -93,3 +97,20 @@ def test_the_form_in_care_mode_is_larger_and_still_fits(page, live_service, scre
     assert font_size(label) > normal[0] and font_size(note) > normal[1]
     assert no_sideways_scroll(page)
     page.screenshot(path=screenshots / "submit-form-care.png", full_page=True)
+
+
+def test_hints_as_the_citizen_writes(page, live_service, screenshots):
+    base = live_service.base
+    open_form_as_first_demo_citizen(page, base)
+    warning = page.locator("#emergency-warning")
+    assert warning.is_hidden()
+    page.get_by_label("诉求内容").fill("楼道里着火了，冒浓烟，有人被困在五楼")
+    warning.wait_for(state="visible", timeout=10_000)
+    assert "119" in warning.inner_text()
+    page.screenshot(path=screenshots / "submit-form-emergency.png", full_page=True)
+    page.get_by_label("诉求内容").fill("家里暖气片一点都不热，室温只有十二度，老人孩子都冻感冒了")
+    suggestion = page.locator('#category-suggest button[data-code="010101"]')
+    suggestion.wait_for(timeout=10_000)
+    assert warning.is_hidden()
+    suggestion.click()
+    assert page.get_by_label("分类").input_value() == "010101"
