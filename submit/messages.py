@@ -97,3 +97,23 @@ TICKET_DETAIL = ("工单 {number}\n{title}\n类型：{type} · 分类：{categor
                  "详情：{url}")
 HISTORY_LINE = "· {at:%m-%d %H:%M} {status}"
 TICKET_NOT_FOUND = "没有找到工单 {number}。请核对编号；这里只能查询您本人提交的工单。"
+
+# --- 评价 (回访 in chat) ---------------------------------------------------------------------------
+RATE_TITLE = "评价"
+RATE_NONE = "您目前没有待评价的工单。工单办结后，可以点击菜单“我的”→“评价办理”评价办理结果。"
+RATE_PICK = "您有{count}件工单待评价，请回复序号选择：\n{lines}"
+RATE_PICK_LINE = "{number}. {ticket_number} {title}"
+RATE_PICK_HINT = "请回复工单前的序号（1–{last}）。"
+RATE_NOT_WAITING = "工单 {number} 现在不能评价（没有找到、尚未办结或已经评价过）。"
+ASK_SOLVED = "工单 {number}（{title}）已办结。\n您的问题解决了吗？（回复序号）\n{lines}"
+SOLVED_HINT = "请回复序号：1 已解决，2 部分解决，3 未解决。"
+ASK_SATISFACTION = "您对办理结果满意吗？（回复序号）\n{lines}"
+SATISFACTION_HINT = "请回复序号1–5（1 非常满意 … 5 非常不满意）。"
+ASK_COMMENT = "还有什么想对我们说的吗？直接回复意见（{maximum}字以内）；没有请回复“跳过”。"
+COMMENT_LONG = "意见最多{maximum}字（现在{count}字），请精简后重新发送，或回复“跳过”。"
+RATED = "感谢您的评价！您的意见会转给承办单位，帮助我们改进工作。"
+ASK_REOPEN = "很抱歉没能让您满意。需要为工单 {number} 申请重办吗？\n1. 申请重办（重新交办理单位处理）\n2. 不用了"
+REOPEN_HINT = "请回复“1”申请重办，或“2”不用了。"
+REOPENED = "已为您申请重办，工单 {number} 回到12345热线重新交办，办理进展会通知您。"
+NOT_REOPENED = "好的，感谢您的评价。如有需要，可以重新提交诉求或拨打12345热线。"
+RATE_WORDS = {"评价", "我要评价", "评价办理", "回访"}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from query.web import chat as query_chat
 from submit import chat as submit_chat
-from submit import chat_tickets
+from submit import chat_rating, chat_tickets
 from submit.emergency import advise_first
 from wechat import handlers, messages
 from wechat.inbound import Inbound
@@ -46,16 +46,18 @@ def build_router() -> Router:
         Route("menu:query-hot", click(MenuKey.QUERY_HOT), query_chat.hot_questions),
         Route("menu:submit", click(*SUBMIT_KEYS), submit_chat.start_from_menu),
         Route("menu:tickets", click(MenuKey.MY_TICKETS), chat_tickets.my_tickets),
-        Route("menu:rate", click(MenuKey.MY_RATE), handlers.not_open("评价办理")),
+        Route("menu:rate", click(MenuKey.MY_RATE), chat_rating.start_from_menu),
         Route("location", is_location, handlers.location),
         Route("voice", kind("voice"), handlers.voice_not_recognised),
         Route("image", kind("image"), handlers.image),
         # Emergencies (submit/emergency.yaml) get whom to call first, then the handler's answer.
         Route("submit:start", submit_chat.is_start_word, advise_first(submit_chat.start_from_text)),
+        Route("submit:rate", chat_rating.is_rating_request, chat_rating.start_from_text),
         Route("ticket-number", chat_tickets.is_ticket_number, chat_tickets.show_ticket),
         Route("query", kind("text"), advise_first(query_chat.ask)),
         Route("media", kind("video", "shortvideo", "link", "file"), handlers.unsupported),
         Route("other-event", kind("event"), handlers.silent),
     ]
     return Router(routes, dialogues={query_chat.CHOICE_DIALOGUE: advise_first(query_chat.pick_choice),
-                                     submit_chat.DIALOGUE: advise_first(submit_chat.continue_dialogue)})
+                                     submit_chat.DIALOGUE: advise_first(submit_chat.continue_dialogue),
+                                     chat_rating.DIALOGUE: advise_first(chat_rating.continue_dialogue)})
