@@ -56,7 +56,8 @@ def _refused(form: SubmitForm):
     if form.key.errors:
         form.key.data = new_form_key()
     else:
-        kept = [item for item in pending(form.key.data) if item["sha256"] in set(form.kept_photos())]
+        keep = set(form.kept_photos())
+        kept = [item for item in pending(form.key.data) if item["sha256"] in keep]
     if any(upload.filename for upload in request.files.getlist("photos")):
         form.photos.errors = ["页面已过期，刚才选择的图片未保存，请重新选择"]
     return _render(form, kept, 400)

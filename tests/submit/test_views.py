@@ -231,3 +231,13 @@ def test_the_longest_openid_and_key_still_make_a_ticket(submit_app):
     html = open_form(client)
     response = client.post("/h5/submit/", data={**form_fields(html), **good_fields(), "key": "k" * 32})
     assert response.status_code == 302 and ticket_count(submit_app) == 1
+
+
+def test_photos_sent_with_a_stale_page_are_not_stored_and_the_citizen_is_told(submit_app, citizen):
+    html = open_form(citizen)
+    data = {**good_fields(), "key": form_fields(html)["key"], "csrf_token": "stale",
+            "photos": [(BytesIO(png()), "a.png", "image/png")]}
+    response = citizen.post("/h5/submit/", data=data, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "请重新选择" in error_beside(page, "photos")
+    assert stored_files(submit_app) == [] and ticket_count(submit_app) == 0
