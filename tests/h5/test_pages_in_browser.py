@@ -18,8 +18,12 @@ def test_h5_home_renders_chinese_with_weui_and_care_mode(page, live_service, scr
     assert page.locator(".weui-cell").first.evaluate("el => getComputedStyle(el).display") == "flex"  # WeUI loaded
     assert page.locator("a.weui-cell_access").count() == 4  # every service open, 微受理 and 我的工单 included
     page.screenshot(path=screenshots / "h5-home.png", full_page=True)
-    page.get_by_role("button", name="开启长辈模式（大字）").click()
+    font_size = "el => parseFloat(getComputedStyle(el).fontSize)"
+    normal = page.locator(".weui-cell").first.evaluate(font_size)
+    with page.expect_navigation():
+        page.get_by_role("button", name="开启长辈模式（大字）").click()
     assert page.locator("body").get_attribute("data-weui-mode") == "care"
+    assert page.locator(".weui-cell").first.evaluate(font_size) >= normal + 2  # 大字: the text really grows
     page.screenshot(path=screenshots / "h5-home-care.png", full_page=True)
 
 
