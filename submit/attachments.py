@@ -49,7 +49,12 @@ class Photos:
 
     @property
     def summary(self) -> str:
-        return f"{len(self.ready)}张" + (f"（{len(self.failed)}张未能保存）" if self.failed else "")
+        notes = []
+        if self.failed:
+            notes.append(f"{len(self.failed)}张未能保存")
+        if self.pending:
+            notes.append(f"{self.pending}张正在保存")
+        return f"{len(self.ready) + self.pending}张" + (f"（{'，'.join(notes)}）" if notes else "")
 
 
 def photos(dialogue_id: str, media_ids: list[str]) -> Photos:
