@@ -50,10 +50,11 @@ def build_router() -> Router:
         Route("location", is_location, handlers.location),
         Route("voice", kind("voice"), handlers.voice_not_recognised),
         Route("image", kind("image"), handlers.image),
-        # Emergencies (submit/emergency.yaml) get whom to call first, then the handler's answer.
-        Route("submit:start", submit_chat.is_start_word, advise_first(submit_chat.start_from_text)),
+        Route("submit:start", submit_chat.is_start_word, submit_chat.start_from_text),
         Route("submit:rate", chat_rating.is_rating_request, chat_rating.start_from_text),
         Route("ticket-number", chat_tickets.is_ticket_number, chat_tickets.show_ticket),
+        # Free text naming an emergency (submit/emergency.yaml) gets whom to call first, then the answer;
+        # the dialogues below are wrapped the same way, so the advice comes first wherever text is answered.
         Route("query", kind("text"), advise_first(query_chat.ask)),
         Route("media", kind("video", "shortvideo", "link", "file"), handlers.unsupported),
         Route("other-event", kind("event"), handlers.silent),
