@@ -244,3 +244,4 @@ class TicketNotification(Base):
     finished_at: Mapped[datetime | None] = mapped_column(Timestamp())
 
     ticket: Mapped[Ticket] = relationship()
+    event: Mapped[TicketEvent | None] = relationship()

@@ -163,18 +163,19 @@ def transition(session: Session, ticket: Ticket, action: str, *, actor: Actor, r
     step = Step(session, ticket, config, actor, utcnow(),
                 _text(reason, "reason", config.reason_required, f"{config.name}理由"),
                 _text(note, "note", config.note_required, f"{config.name}内容"), params)
-    if action in EFFECTS:
-        EFFECTS[action](step)
-    elif params:
+    if action not in EFFECTS and params:
         raise TypeError(f"{action} takes no parameters, got {sorted(params)}")
-    if config.target is not None:
-        ticket.status = config.target
-    event = _event(step, from_status)
-    session.add(event)
-    session.add_all(step.extra_events)
     try:
+        with session.no_autoflush:  # effects validate before they change anything; one flush at the end
+            if action in EFFECTS:
+                EFFECTS[action](step)
+            if config.target is not None:
+                ticket.status = config.target
+            event = _event(step, from_status)
+            session.add(event)
+            session.add_all(step.extra_events)
         session.flush()
-    except StaleDataError:
+    except StaleDataError:  # the ticket changed since this session read it (its revision moved on)
         session.rollback()
         raise ConcurrentChange(number) from None
     if config.notify:

@@ -7,23 +7,28 @@ sent (over HTTP) and recorded, never to the real WeChat.
 """
 from __future__ import annotations
 
+import dataclasses
+import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from config import DEMO_SECRETS
 from core.db import db
 from reference.models import Department
 from staff.models import StaffUser
-from staff.service import create_staff
 from submit import workflow as wf
 from submit.models import Ticket
+from submit.workflow_config import Workflow, workflow
+from submit.workflow_deadlines import aware  # noqa: F401 - for the tests
 from tests.submit.conftest import make
 from tests.wechat.fake_api import FakeWeChat
 
 PASSWORD = "workflow-test-2026"
+PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 HANDLER_DEPARTMENT = "RLJT"  # the heating category's default unit
 OTHER_DEPARTMENT = "SZJJ"
 CUSTOM = "/cgi-bin/message/custom/send"
@@ -37,6 +42,13 @@ PATH = {  # status -> the actions that reach it from 受理, as (action, actor a
     "closed": [("close", "agent", {})],
 }
 ORDER = list(PATH)
+ONE_DAY = timedelta(days=1)
+
+
+def with_limits(**changes) -> Workflow:
+    """The shipped workflow with some limits changed (monkeypatch a module's `workflow` to return it)."""
+    shipped = workflow()
+    return dataclasses.replace(shipped, limits=dataclasses.replace(shipped.limits, **changes))
 
 
 @pytest.fixture
@@ -82,8 +94,14 @@ def people(session) -> People:
                                    ("handler", "handler", HANDLER_DEPARTMENT),
                                    ("other_handler", "handler", OTHER_DEPARTMENT), ("analyst", "analyst", None),
                                    ("editor", "editor", None)]:
-        user = session.scalar(select(StaffUser).where(StaffUser.username == name.replace("_", "-")))
-        made[name] = user or create_staff(session, name.replace("_", "-"), PASSWORD, role, name, department)
+        username = name.replace("_", "-")
+        user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+        if user is None:  # as staff.service.create_staff makes them, without hashing a password 7 times a test
+            user = StaffUser(username=username, display_name=name, role=role, password_hash=PASSWORD_HASH,
+                             department=(session.scalar(select(Department).where(Department.code == department))
+                                         if department else None))
+            session.add(user)
+        made[name] = user
     session.commit()
     return People(**made)
 
@@ -98,11 +116,10 @@ class Flow:
     def __init__(self, session):
         self.session = session
         self.people = people(session)
-        self.count = 0
 
-    def ticket(self, *, received_at: datetime | None = None, **overrides) -> Ticket:
-        self.count += 1
-        return make(self.session, f"wf-{self.count}", received_at=received_at, **overrides)
+    def ticket(self, *, received_at: datetime | None = None, channel: str = "wechat", **overrides) -> Ticket:
+        return make(self.session, f"wf-{uuid.uuid4().hex}", channel=channel,
+                    received_at=received_at and received_at.astimezone(UTC), **overrides)
 
     def drive(self, ticket: Ticket, to: str) -> Ticket:
         """Walk `ticket` from its state to `to` along 受理 → … → 办结, committing each step."""
@@ -129,3 +146,12 @@ def flow(wf_app):
     with wf_app.app_context():
         yield Flow(db.session)
         db.session.remove()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """clock(moment): the workflow's "now" from then on (aware datetimes)."""
+    def set_now(moment: datetime) -> None:
+        moment = moment.astimezone(UTC)  # as utcnow() gives it (SQLite keeps no time zone)
+        monkeypatch.setattr("submit.workflow.utcnow", lambda: moment)
+    return set_now
