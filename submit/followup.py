@@ -121,6 +121,10 @@ def reopen_by_citizen(session: Session, ticket: Ticket, *, openid: str, reason: 
     Raises ReopenRefused (not their ticket, no such rating, too late) or the workflow's errors."""
     if not openid or ticket.citizen_openid != openid:
         raise ReopenRefused("只能对您本人的工单申请重办")
+    if ticket.status == "reopened":
+        raise ReopenRefused("您已申请重办，12345 会重新安排办理")
+    if ticket.status not in rating_states():
+        raise ReopenRefused("工单答复后才能申请重办")
     rating = current_rating(ticket)
     if not offers_reopen(rating):
         raise ReopenRefused("只有评价为未解决或不满意的工单可以申请重办")

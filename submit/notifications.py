@@ -20,6 +20,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from reference.workdays import CHINA
+from submit import tasks  # also registers the delivery job wherever the workflow is imported (consumer included)
 from submit.models import Ticket, TicketEvent, TicketNotification
 
 log = logging.getLogger(__name__)
@@ -99,11 +100,9 @@ def _send_after_commit(session: Session) -> None:
     pending = session.info.pop(PENDING_KEY, None)
     if not pending:
         return
-    from submit.tasks import deliver_notification
-
     for notification_id in pending:
         try:
-            deliver_notification(notification_id)
+            tasks.deliver_notification(notification_id)
         except Exception:  # noqa: BLE001 - the staff action has committed; the row stays queued
             log.exception("could not queue notification %s", notification_id)
 

@@ -29,6 +29,7 @@ from core.db import utcnow
 from reference.models import Department
 from staff.models import ROLES, StaffUser
 from submit.models import Ticket, TicketEvent, TicketRating
+from submit.notifications import queue_notifications
 from submit.workflow_config import Transition, workflow
 from submit.workflow_errors import (
     ConcurrentChange,
@@ -124,7 +125,7 @@ EFFECTS: dict[str, Callable[[Step], None]] = {}
 
 
 def effect(action: str):
-    """Register the effect of an action (submit.workflow_actions); it checks its inputs and limits,
+    """Register the effect of an action (submit.workflow_effects); it checks its inputs and limits,
     changes the ticket and fills step.data / step.note."""
     def register(fn: Callable[[Step], None]) -> Callable[[Step], None]:
         EFFECTS[action] = fn
@@ -179,8 +180,6 @@ def transition(session: Session, ticket: Ticket, action: str, *, actor: Actor, r
         session.rollback()
         raise ConcurrentChange(number) from None
     if config.notify:
-        from submit.notifications import queue_notifications  # it reads tickets; imported when needed
-
         queue_notifications(session, ticket, event, config.notify)
     return event
 

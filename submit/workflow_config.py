@@ -20,6 +20,7 @@ ACTION_CODE = re.compile(r"^[a-z][a-z_]{0,31}$")  # fits TicketEvent.kind
 ACTOR_ROLES = (*ROLES, "citizen")
 NOTIFY_KINDS = ("dispatched", "answered", "closed", "reopened", "merged")
 REQUIREMENTS = ("required", "optional")
+OTHER_EVENTS = {"created": "受理", "rated": "评价", "merged_in": "合并入本工单"}  # events no transition writes
 DEFAULT_LIMITS = {"return_within_workdays": 2, "extension_max_workdays": 10, "extensions_per_round": 2,
                   "chase_overdue_only": False, "citizen_reopen_within_days": 30}
 
@@ -69,6 +70,13 @@ class Workflow:
     transitions: dict[str, Transition]  # by action
     limits: Limits
     rating_states: frozenset[str]  # 回访: a ticket in these states waits for its rating
+
+    def event_name(self, kind: str) -> str:
+        """Staff's words for an event kind of the history (受理, 派单, 评价 …)."""
+        for step in self.transitions.values():
+            if step.event == kind:
+                return step.name
+        return OTHER_EVENTS.get(kind, kind)
 
     def transition(self, action: str) -> Transition:
         try:

@@ -128,6 +128,8 @@ def test_an_unsatisfied_citizen_reopens_the_ticket_as_a_new_round(flow):
                                                                                "暖气还是不热")
     assert event.public and event.data["rating"] == rating.id and event.data["round"] == 2
     assert not awaiting_rating(ticket)
+    with pytest.raises(ReopenRefused, match="已申请重办"):
+        reopen_by_citizen(flow.session, ticket, openid=OPENID)
     # the new round goes round the queue again and is rated on its own
     flow.drive(ticket, "closed")
     assert awaiting_rating(ticket)
@@ -147,6 +149,11 @@ def test_reopen_is_refused_to_others_and_without_an_unhappy_rating(flow, openid,
     with pytest.raises(ReopenRefused, match=message):
         reopen_by_citizen(flow.session, ticket, openid=openid)
     assert ticket.status == "closed"
+
+
+def test_reopen_is_refused_before_the_answer(flow):
+    with pytest.raises(ReopenRefused, match="答复后"):
+        reopen_by_citizen(flow.session, flow.at("in_progress"), openid=OPENID)
 
 
 def test_reopen_is_refused_long_after_closure(flow):

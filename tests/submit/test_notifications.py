@@ -4,13 +4,21 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from core.db import db
 from core.jobs import huey
 from submit import workflow as wf
 from submit.followup import rate_ticket, reopen_by_citizen
 from submit.models import TicketNotification
 from submit.notifications import notifications_of
-from submit.tasks import DELIVERY_RETRIES
+from submit.tasks import (
+    DELIVERY_RETRIES,
+    STALLED_AFTER,
+    _claim,
+    deliver_notification,
+    resend_stalled_notifications,
+)
 from tests.submit import workflow_support as support
 from tests.submit.workflow_support import CUSTOM, TEMPLATE, department
 
@@ -132,7 +140,25 @@ def test_a_broken_queue_never_fails_the_staff_action(flow, fake_wechat, monkeypa
     wf.dispatch(flow.session, ticket, actor=flow.people.agent, department=department(flow.session, "SZJJ"))
     flow.session.commit()
     assert ticket.status == "dispatched"
-    assert [row.status for row in notifications_of(flow.session, ticket)] == ["queued"]  # kept for a resend
+    (row,) = notifications_of(flow.session, ticket)
+    assert (row.status, row.attempts) == ("queued", 0)  # kept for the resend
+    monkeypatch.undo()
+    assert resend_stalled_notifications.call_local() == 0  # not stalled yet: its job may just be late
+    row.created_at = row.created_at - STALLED_AFTER - timedelta(seconds=1)
+    flow.session.commit()
+    assert resend_stalled_notifications.call_local() == 1
+    flow.session.refresh(row)
+    assert (row.status, row.attempts) == ("sent", 1) and len(fake_wechat.calls_to(CUSTOM)) == 1
+    assert resend_stalled_notifications.call_local() == 0
+
+
+def test_a_message_queued_twice_is_sent_once(flow, fake_wechat):
+    ticket = flow.ticket()
+    wf.dispatch(flow.session, ticket, actor=flow.people.agent, department=department(flow.session, "SZJJ"))
+    flow.session.commit()
+    (row,) = notifications_of(flow.session, ticket)
+    assert deliver_notification.call_local(row.id) == "sent"  # a second job for the same message
+    assert len(fake_wechat.calls_to(CUSTOM)) == 1
 
 
 def test_phone_tickets_get_no_messages(flow, fake_wechat):
@@ -163,3 +189,16 @@ def test_internal_steps_send_nothing(flow, fake_wechat, action):
     wf.transition(flow.session, ticket, action, actor=flow.people.handler, note="内部" if action == "note" else "")
     flow.session.commit()
     assert len(fake_wechat.calls_to(CUSTOM)) == before
+
+
+def test_two_workers_holding_the_same_message_only_one_sends(flow, fake_wechat, monkeypatch):
+    monkeypatch.setattr("submit.tasks.deliver_notification", lambda notification_id: None)  # leave it queued
+    ticket = flow.ticket()
+    wf.dispatch(flow.session, ticket, actor=flow.people.agent, department=department(flow.session, "SZJJ"))
+    flow.session.commit()
+    (row,) = notifications_of(flow.session, ticket)
+    with Session(db.engine) as one, Session(db.engine) as two:
+        mine, theirs = one.get(TicketNotification, row.id), two.get(TicketNotification, row.id)
+        assert (mine.attempts, theirs.attempts) == (0, 0)
+        assert _claim(one, mine) is True
+        assert _claim(two, theirs) is False

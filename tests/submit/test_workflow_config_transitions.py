@@ -23,6 +23,8 @@ def test_the_shipped_transitions_cover_the_12345_process():
     assert flow.rating_states == {"follow_up", "closed"}
     with pytest.raises(KeyError, match="unknown workflow action"):
         flow.transition("fly")
+    names = [flow.event_name(kind) for kind in ("created", "dispatched", "returned", "extension_decided", "rated")]
+    assert names == ["受理", "派单", "退单", "延期审批", "评价"]
 
 
 def test_every_problem_of_the_transitions_is_reported(tmp_path):
