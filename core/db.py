@@ -6,7 +6,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -28,9 +28,20 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
-def Timestamp() -> DateTime:  # noqa: N802 - reads like a type in mapped_column(Timestamp())
-    """Timezone-aware timestamps everywhere (stored in UTC)."""
-    return DateTime(timezone=True)
+class Timestamp(TypeDecorator):
+    """Timestamps stored in UTC on every backend. An aware value in another zone (a China-time
+    `received_at`) is converted first: SQLite would otherwise keep its wall-clock digits and read them
+    back as UTC. Naive values are taken as UTC. SQLite returns naive UTC, PostgreSQL aware UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
 
 
 def utcnow() -> datetime:

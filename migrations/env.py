@@ -3,6 +3,7 @@ import logging
 from logging.config import fileConfig
 
 from alembic import context
+from sqlalchemy import TypeDecorator
 from flask import current_app
 
 config = context.config
@@ -14,6 +15,13 @@ migrate_ext = current_app.extensions["migrate"]
 engine = migrate_ext.db.engine
 config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
 target_metadata = migrate_ext.db.metadata
+
+
+def render_item(type_, obj, autogen_context):
+    """Migrations name plain SQLAlchemy types, never the application's (core.db.Timestamp)."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl!r}"
+    return False
 
 
 def run_migrations_offline():
@@ -32,6 +40,7 @@ def run_migrations_online():
     options = dict(migrate_ext.configure_args)
     options.setdefault("process_revision_directives", skip_empty_autogenerate)
     options.setdefault("compare_type", True)
+    options.setdefault("render_item", render_item)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **options)
         with context.begin_transaction():
