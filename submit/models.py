@@ -245,3 +245,30 @@ class TicketNotification(Base):
 
     ticket: Mapped[Ticket] = relationship()
     event: Mapped[TicketEvent | None] = relationship()
+
+
+class CannedReply(Base):
+    """常用语: a reply text staff start from. Applies to its category and every category below it;
+    no category = general (every ticket). Placeholders such as {编号} {市民} {承办单位} are filled from
+    the ticket when offered (submit.canned)."""
+
+    __tablename__ = "canned_reply"
+    __table_args__ = (Index("ix_canned_reply_category_active", "category_id", "active"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"))  # None: general
+    title: Mapped[str] = mapped_column(String(50))
+    text: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp(), default=utcnow, onupdate=utcnow)
+
+    category: Mapped[Category | None] = relationship()
+    created_by: Mapped[StaffUser | None] = relationship(foreign_keys=[created_by_id])
+    updated_by: Mapped[StaffUser | None] = relationship(foreign_keys=[updated_by_id])
+
+
+# Suggestions on the ticket page (submit.similar): a category's tickets within a time window.
+Index("ix_ticket_category_received", Ticket.category_id, Ticket.received_at)
