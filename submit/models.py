@@ -272,3 +272,5 @@ class CannedReply(Base):
 
 # Suggestions on the ticket page (submit.similar): a category's tickets within a time window.
 Index("ix_ticket_category_received", Ticket.category_id, Ticket.received_at)
+# Phone intake: the caller's recent tickets by phone number.
+Index("ix_ticket_phone_received", Ticket.phone, Ticket.received_at)
