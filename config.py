@@ -63,6 +63,8 @@ SETTINGS = [
     Setting("STATE_PREFIX", "minsheng:"),
     Setting("JOBS_WORKERS", 2, int),
     Setting("LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),
+    Setting("TICKETS_PER_DAY", 10, int),
+    Setting("DIALOGUE_IDLE_SECONDS", 1800, int),
 ]
 
 # Documented, public demo secrets: only ever used when HOTLINE_DEMO=1 or in tests.

@@ -59,6 +59,12 @@ def hit(limit: str, *identifiers: str) -> bool:
     return all([strategy.hit(item, *identifiers) for item in parse_many(limit)])
 
 
+def allowed(limit: str, *identifiers: str) -> bool:
+    """Whether one more hit would be within every limit in `limit`, without counting it."""
+    strategy = current_app.extensions["rate_limiter"]
+    return all([strategy.test(item, *identifiers) for item in parse_many(limit)])
+
+
 def client_address() -> str:
     return request.remote_addr or "unknown"
 

@@ -2,7 +2,8 @@
 
     entry points   menu 我要投诉/我要求助/我要建议 (type chosen), or words such as “微受理”, “我要举报”
     states         type → describe (→ enquiry) → category → place → photos → name → phone → confidential
-                   → confirm (→ edit → the part to change → confirm); leave (a menu click mid-way)
+                   → confirm (→ edit → the part to change → confirm; → duplicate: 是 keeps the earlier
+                   ticket, 否 makes it); leave (a menu click mid-way)
     fallbacks      a photo or a location at any step is kept; help; voice; menu clicks; 取消 (the Router)
 
 The next state is the first part of the form not yet answered (chat_draft.FILLED), so 修改 clears a
@@ -15,10 +16,11 @@ from core.db import db
 from submit import chat_confirm, chat_details, chat_steps, messages
 from submit.chat_draft import FILLED, FORM, Draft, request_type
 from submit.chat_flow import LEAVE_ACTIONS, DialogueTable, Step, register
+from submit.guards import daily_limit, limit_message, may_submit
 from submit.service import tickets_of_citizen
 from wechat.inbound import Inbound
 from wechat.menu import MenuKey
-from wechat.replies import Reply
+from wechat.replies import Reply, TextReply
 from wechat.router import Context
 
 DIALOGUE = "submit"
@@ -49,13 +51,17 @@ TABLE = register(DialogueTable(
         "enquiry": Step(chat_steps.ask_enquiry, chat_steps.after_enquiry),
         "confirm": Step(chat_confirm.summary, chat_confirm.confirm),
         "edit": Step(chat_confirm.ask_edit, chat_confirm.pick_field),
+        "duplicate": Step(chat_confirm.ask_duplicate, chat_confirm.answer_duplicate),
     },
     fallbacks=[chat_details.take_photo, chat_details.take_location],
 ))
 
 
 def start(openid: str, type_code: str | None = None) -> Reply:
-    """A new submission (replacing any open dialogue), its type chosen when given."""
+    """A new submission (replacing any open dialogue), its type chosen when given; none when the citizen
+    has reached today's limit (said before anything is typed; submit.guards counts at 确认)."""
+    if not may_submit(openid):
+        return TextReply(limit_message(daily_limit()))
     draft = Draft()
     kind = request_type(db.session, type_code) if type_code else None
     if kind is not None:

@@ -1,4 +1,5 @@
-"""The end of the submission dialogue: the summary, 确认 (the ticket), 修改 (pick a part to change)."""
+"""The end of the submission dialogue: the summary, 确认 (the ticket through the guards), 修改 (pick a part
+to change), and the question a possible duplicate asks."""
 from __future__ import annotations
 
 from core.dates import china_date
@@ -10,7 +11,7 @@ from submit.chat_draft import Draft
 from submit.chat_flow import Again, Finish, Goto, Next, Outcome, Turn
 from submit.chat_tickets import h5_url
 from submit.errors import InvalidSubmission
-from submit.service import create_ticket
+from submit.guards import DailyLimitReached, PossibleDuplicate, create_guarded
 from wechat.replies import TextReply
 
 SUMMARY_CONTENT = 150  # characters of the description repeated in the summary
@@ -53,12 +54,19 @@ def submit(openid: str, draft: Draft) -> Outcome:
         draft.photo_waits += 1
         return Again(messages.PHOTOS_PENDING)
     try:
-        ticket = create_ticket(db.session, draft.submission(openid, found.ready), channel="wechat",
-                               idempotency_key=idempotency_key(openid, draft))
+        ticket = create_guarded(db.session, draft.submission(openid, found.ready), channel="wechat",
+                                idempotency_key=idempotency_key(openid, draft), not_duplicate=draft.not_duplicate)
         db.session.commit()
     except InvalidSubmission as exc:
         db.session.rollback()
         return _refused(draft, exc)
+    except PossibleDuplicate as exc:
+        db.session.rollback()
+        draft.duplicate_of = exc.earlier.number
+        return Goto("duplicate")
+    except DailyLimitReached as exc:
+        db.session.rollback()
+        return Finish(TextReply(exc.message))
     missing = len(found.failed) + found.pending
     dropped = messages.PHOTOS_DROPPED.format(count=missing) if missing else ""
     url = h5_url(f"/{ticket.number}")
@@ -74,6 +82,23 @@ def _refused(draft: Draft, error: InvalidSubmission) -> Outcome:
         clear(draft, step)
     problems = "；".join(item.message for item in error.errors)
     return Goto(steps[0], messages.NOT_ACCEPTED.format(problems=problems))
+
+
+# --- the same content again within 10 minutes (submit.guards) ---------------------------------------------
+def ask_duplicate(draft: Draft) -> str:
+    return messages.ASK_DUPLICATE.format(number=draft.duplicate_of)
+
+
+def answer_duplicate(turn: Turn) -> Outcome:
+    """是: nothing new, the earlier ticket's number; 否: the ticket is made all the same."""
+    draft = turn.draft
+    if turn.word in messages.DUPLICATE_YES:
+        url = h5_url(f"/{draft.duplicate_of}")
+        return Finish(TextReply(messages.DUPLICATE_KEPT.format(number=draft.duplicate_of, url=url), more_url=url))
+    if turn.word not in messages.DUPLICATE_NO:
+        return Again(messages.DUPLICATE_HINT)
+    draft.not_duplicate = True
+    return submit(turn.inbound.openid, draft)
 
 
 # --- 修改 ------------------------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ class Draft(DialogueData):
     confidential: bool | None = None
     last_name: str = ""  # from the citizen's previous ticket, offered again
     last_phone: str = ""
+    duplicate_of: str = ""  # the number of a ticket with the same content sent minutes ago (submit.guards)
+    not_duplicate: bool = False  # the citizen said this one is not a duplicate of it
 
     @property
     def has_place(self) -> bool:

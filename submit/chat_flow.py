@@ -2,8 +2,9 @@
 steps by state name, the form's order, and fallbacks; each step is a short function returning an
 Outcome. The state lives in the shared store (wechat.dialogue), so any worker takes the next step.
 
-Every save bumps the dialogue's `turn` and schedules `end_if_idle` IDLE_SECONDS later: if the
-dialogue has not been touched since, it ends and the citizen is told through 客服.
+Every save bumps the dialogue's `turn` and schedules `end_if_idle` idle_seconds() later
+(HOTLINE_DIALOGUE_IDLE_SECONDS, 30 minutes): if the dialogue has not been touched since, it ends and
+the citizen is told through 客服.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+from flask import current_app
 
 from core.jobs import job
 from submit import messages
@@ -24,7 +27,6 @@ from wechat.notify import enqueue_notification
 from wechat.replies import Reply, TextReply
 from wechat.router import Context
 
-IDLE_SECONDS = 30 * 60
 STORE_GRACE = 10 * 60  # the stored state outlives the idle job, which decides and says so
 
 
@@ -149,9 +151,9 @@ class DialogueTable:
     def resume(self, inbound: Inbound, context: Context) -> Reply | None:
         """The Router's dialogue handler: take the push as the answer to the current step."""
         draft = self.data.from_dict(context.dialogue.data)
-        if time.time() - draft.touched > IDLE_SECONDS:  # the idle job has not run (yet)
+        if time.time() - draft.touched > idle_seconds():  # the idle job has not run (yet)
             dialogue.end(inbound.openid)
-            return TextReply(messages.IDLE_ENDED.format(title=self.title_of(draft)))
+            return TextReply(idle_ended(self.title_of(draft)))
         turn = Turn(inbound, context, draft, context.dialogue.step)
         if turn.state not in self.steps:
             dialogue.end(inbound.openid)
@@ -175,11 +177,21 @@ def register(table: DialogueTable) -> DialogueTable:
     return table
 
 
+def idle_seconds() -> int:
+    return current_app.config["DIALOGUE_IDLE_SECONDS"]
+
+
+def idle_ended(title: str) -> str:
+    seconds = idle_seconds()
+    idle = f"{seconds // 60}分钟" if seconds >= 60 else f"{seconds}秒"
+    return messages.IDLE_ENDED.format(idle=idle, title=title)
+
+
 def save(openid: str, table: DialogueTable, state: str, draft: DialogueData) -> None:
     draft.turn += 1
     draft.touched = time.time()
-    dialogue.save(openid, Dialogue(table.name, state, asdict(draft)), idle_seconds=IDLE_SECONDS + STORE_GRACE)
-    end_if_idle.schedule((openid, table.name, draft.id, draft.turn), delay=IDLE_SECONDS)
+    dialogue.save(openid, Dialogue(table.name, state, asdict(draft)), idle_seconds=idle_seconds() + STORE_GRACE)
+    end_if_idle.schedule((openid, table.name, draft.id, draft.turn), delay=idle_seconds())
 
 
 @job(retries=2, retry_delay=30)
@@ -192,7 +204,7 @@ def end_if_idle(openid: str, name: str, dialogue_id: str, turn: int) -> bool:
     dialogue.end(openid)
     table = TABLES.get(name)
     title = table.title_of(table.data.from_dict(current.data)) if table else ""
-    enqueue_notification(openid, messages.IDLE_ENDED.format(title=title))
+    enqueue_notification(openid, idle_ended(title))
     return True
 
 

@@ -1,11 +1,14 @@
 """The first steps of the submission dialogue: the type, the description (a 咨询 is first put to
-微查询), and the category chosen from suggestions."""
+微查询; one it cannot answer goes to the editors' inbox like any unanswered question), and the
+category chosen from suggestions."""
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
 from core.db import db
 from faq.fields import clean_text
+from faq.inbox import hash_openid, record_unanswered
 from query.results import ANSWER, CHOICES
 from query.web.answers import knowledge_base
 from query.web.chat import entry_url
@@ -55,7 +58,7 @@ def describe(turn: Turn) -> Outcome:
     draft = turn.draft
     text = clean_text("\n".join(filter(None, [draft.short, turn.text])), multiline=True)
     if draft.request_type == ENQUIRY and not draft.asked_knowledge_base:
-        return ask_knowledge_base(draft, text)
+        return ask_knowledge_base(turn.inbound.openid, draft, text)
     if len(text) > MAX_CHAT_CONTENT:
         return Again(messages.DESCRIPTION_LONG.format(count=len(text), maximum=MAX_CHAT_CONTENT))
     if letters(text) < MIN_CONTENT:
@@ -70,7 +73,15 @@ def _answer(entry) -> str:
     return messages.ENQUIRY_ANSWER.format(answer=entry.answer, url=entry_url(entry.id))
 
 
-def ask_knowledge_base(draft: Draft, question: str) -> Outcome:
+def record_enquiry(openid: str, question: str, best_score: float | None = None) -> None:
+    """The editors' inbox (待答问题) gets the 咨询 微查询 could not answer, as query.web.chat.ask logs plain
+    questions: the citizen known only by a keyed hash of the openid."""
+    record_unanswered(db.session, question, channel="wechat", best_score=best_score,
+                      openid_hash=hash_openid(openid, current_app.config["SECRET_KEY"]))
+    db.session.commit()
+
+
+def ask_knowledge_base(openid: str, draft: Draft, question: str) -> Outcome:
     """A confident answer ends the dialogue (直接办结); otherwise offer the choices and to go on."""
     draft.asked_knowledge_base, draft.short = True, question
     answer = knowledge_base().ask(question)
@@ -78,6 +89,8 @@ def ask_knowledge_base(draft: Draft, question: str) -> Outcome:
         url = entry_url(answer.entries[0].id)
         return Finish(TextReply(f"{_answer(answer.entries[0])}\n\n{messages.ENQUIRY_SOLVED}", more_url=url))
     draft.enquiry_ids = [entry.id for entry in answer.entries] if answer.outcome == CHOICES else []
+    if not draft.enquiry_ids:  # no answer at all; declined choices are logged when the citizen goes on
+        record_enquiry(openid, question, answer.result.hits[0].fused if answer.result.hits else None)
     return Goto("enquiry")
 
 
@@ -99,6 +112,8 @@ def after_enquiry(turn: Turn) -> Outcome:
     if word not in messages.CONTINUE_WORDS:
         return Again(messages.ENQUIRY_HINT)
     question = draft.short
+    if draft.enquiry_ids:  # none of the entries offered answers it
+        record_enquiry(turn.inbound.openid, question)
     if letters(question) < MIN_CONTENT or len(question) > MAX_CHAT_CONTENT:
         return Goto("describe", messages.ENQUIRY_MORE)
     draft.set_content(question)

@@ -53,6 +53,7 @@ class SubmitForm(FlaskForm):
     name = StringField("姓名", filters=[_cut])
     phone = StringField("联系电话", filters=[_cut])
     confidential = BooleanField("保密")
+    not_duplicate = BooleanField("这不是重复提交，仍然提交")  # offered when submit.guards finds a duplicate
 
     def fill_choices(self, session: Session) -> None:
         types = session.scalars(select(RequestType).where(RequestType.active).order_by(RequestType.sort)).all()

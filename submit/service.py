@@ -9,6 +9,7 @@ f"phone:{staff id}:{form nonce}", f"open311:{client}:{client's request id}".
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -58,17 +59,22 @@ def _created_event(ticket: Ticket, clean: CleanSubmission, by: StaffUser | None)
 
 
 def create_ticket(session: Session, submission: Submission, *, channel: str, idempotency_key: str,
-                  by: StaffUser | None = None, received_at: datetime | None = None) -> Ticket:
+                  by: StaffUser | None = None, received_at: datetime | None = None,
+                  admit: Callable[[CleanSubmission], None] | None = None) -> Ticket:
     """The ticket for this submission: a new one, or the one an earlier call with the same key made.
 
     Raises InvalidSubmission (every bad field, Chinese messages) or ValueError (a caller's mistake).
-    `by` is the staff member entering it (phone channel); `received_at` defaults to now.
+    `by` is the staff member entering it (phone channel); `received_at` defaults to now. `admit`, when
+    given, sees the valid submission before anything is written and may raise to refuse it (the
+    citizen channels' guards: submit.guards.create_guarded); a retry with a known key skips it.
     """
     _check_call(channel, idempotency_key, submission.openid)
     existing = ticket_by_key(session, idempotency_key)
     if existing is not None:
         return existing
     clean = validate_submission(session, submission)
+    if admit is not None:
+        admit(clean)
     received_at = received_at or utcnow()
     deadline_at = WorkCalendar.from_session(session).add_workdays(received_at, clean.request_type.time_limit_days)
     # The number's statement is this transaction's first write: on SQLite it opens the transaction,

@@ -4,6 +4,9 @@ The citizen is identified by the openid in the server session (wechat.oauth); th
 idempotency key, so a double tap, a back-and-resubmit or a retried request makes one ticket.
 The form view does its own CSRF check (exempted from the app-wide one, see init_app) so that an
 expired page is shown again with everything typed, instead of an error page that loses it.
+Tickets are made through submit.guards: the same content again within 10 minutes brings the form back
+with a notice and the box “这不是重复提交，仍然提交”; past the daily limit it comes back with the limit
+beside the content. Either way nothing typed or uploaded is lost.
 """
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ from submit.emergency import advice_for
 from submit.errors import InvalidSubmission
 from submit.fields import MAX_ATTACHMENTS, MIN_CONTENT, Submission, validate_submission
 from submit.forms import SubmitForm, new_form_key
-from submit.service import create_ticket, get_ticket_for_citizen, ticket_by_key, tickets_of_citizen
+from submit.guards import DailyLimitReached, PossibleDuplicate, create_guarded, daily_limit, limit_message, may_submit
+from submit.service import get_ticket_for_citizen, ticket_by_key, tickets_of_citizen
 from submit.views_photos import as_attachments, forget, pending, send_stored, take_photos
 from wechat.oauth import current_openid, require_openid
 
@@ -38,9 +42,11 @@ def _prefill(form: SubmitForm, openid: str) -> None:
         form.from_last_ticket = True
 
 
-def _render(form: SubmitForm, photos: list[dict], status: int = 200):
+def _render(form: SubmitForm, photos: list[dict], status: int = 200, *, duplicate=None, limit_note: str = ""):
+    """The form; `duplicate` (guards.PossibleDuplicate) adds its notice and the box to send it anyway."""
     return render_template("submit/form.html", form=form, photos=photos, max_photos=MAX_ATTACHMENTS,
-                           min_content=MIN_CONTENT, emergency=advice_for(form.content.data)), status
+                           min_content=MIN_CONTENT, emergency=advice_for(form.content.data),
+                           duplicate=duplicate, limit_note=limit_note), status
 
 
 def _submission(form: SubmitForm, openid: str, photos: list[dict]) -> Submission:
@@ -71,7 +77,7 @@ def form():
     form.fill_choices(db.session)
     if request.method == "GET":
         _prefill(form, openid)
-        return _render(form, [])
+        return _render(form, [], limit_note="" if may_submit(openid) else limit_message(daily_limit()))
     if not form.validate():
         return _refused(form)
     key = idempotency_key(openid, form.key.data)
@@ -84,10 +90,18 @@ def form():
         if photo_errors:  # no ticket with photos missing; the other fields are still checked, to say all at once
             validate_submission(db.session, submission)
         else:
-            ticket = create_ticket(db.session, submission, channel="h5", idempotency_key=key)
+            ticket = create_guarded(db.session, submission, channel="h5", idempotency_key=key,
+                                    not_duplicate=bool(form.not_duplicate.data))
         errors = {}
     except InvalidSubmission as invalid:
         errors = invalid.by_field()
+    except PossibleDuplicate as duplicate:
+        db.session.rollback()
+        return _render(form, photos, 409, duplicate=duplicate)
+    except DailyLimitReached as refused:
+        db.session.rollback()
+        form.show_errors({"content": [refused.message]})
+        return _render(form, photos, 429, limit_note=refused.message)
     if photo_errors:
         errors["attachments"] = photo_errors + errors.get("attachments", [])
     if errors:
