@@ -65,6 +65,7 @@ def _register_features(app: Flask) -> None:
     from staff import auth
     from staff import cli as staff_cli
     from staff.views import bp as staff_bp
+    from stats.views import bp as stats_bp
     from submit import views as submit_views
     from wechat import cli as wechat_cli
 
@@ -78,6 +79,7 @@ def _register_features(app: Flask) -> None:
     init_root(app)
     app.register_blueprint(staff_bp)
     app.register_blueprint(faq_console_bp)
+    app.register_blueprint(stats_bp)
     submit_views.init_app(app)
     for command in (demo.group, core_cli.jobs_group, reference_cli.group, staff_cli.group, faq_cli.group,
                     policies_cli.group, wechat_cli.group):

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 
 from core.db import db
-from tests.stats.scenario import build_month
+from staff.service import create_staff
+from tests.stats.scenario import NOW, build_month
 from tests.submit.conftest import _seeded
+from tests.support import sign_in
+
+PASSWORD = "stats-pass-2026"
 
 
 def with_month(app):
@@ -27,3 +32,22 @@ def month_app(app):
 def month_any_app(any_app):
     """The same on SQLite and on PostgreSQL + Redis."""
     return with_month(any_app)
+
+
+@pytest.fixture
+def staff_client(month_app):
+    """staff_client(role, department) → a test client signed in with that role."""
+    made = []
+
+    def make(role: str, department: str | None = None):
+        username = f"stats-{role}{len(made) + 1}"
+        with month_app.app_context():
+            create_staff(db.session, username, PASSWORD, role, f"{role} 测试", department_code=department)
+            db.session.commit()
+        client = month_app.test_client()
+        sign_in(client, username, PASSWORD)
+        made.append(client)
+        return client
+
+    with time_machine.travel(NOW, tick=False):
+        yield make
