@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_features(app: Flask) -> None:
     import faq.models  # noqa: F401 - tables for create_all and Alembic
     import policies.models  # noqa: F401
+    import stats.demo  # noqa: F401 - the demo history behind the figures
     import submit.demo  # noqa: F401 - ticket tables (submit.models) and the demo tickets
     import wechat
     from core import cli as core_cli
