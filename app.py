@@ -68,6 +68,7 @@ def _register_features(app: Flask) -> None:
     from staff.views import bp as staff_bp
     from stats.views import bp as stats_bp
     from submit import views as submit_views
+    from submit.console import bp as tickets_console_bp
     from wechat import cli as wechat_cli
 
     auth.init_app(app)
@@ -82,6 +83,7 @@ def _register_features(app: Flask) -> None:
     app.register_blueprint(faq_console_bp)
     app.register_blueprint(stats_bp)
     submit_views.init_app(app)
+    app.register_blueprint(tickets_console_bp)
     for command in (demo.group, core_cli.jobs_group, reference_cli.group, staff_cli.group, faq_cli.group,
                     policies_cli.group, wechat_cli.group):
         app.cli.add_command(command)
