@@ -270,7 +270,8 @@ class CannedReply(Base):
     updated_by: Mapped[StaffUser | None] = relationship(foreign_keys=[updated_by_id])
 
 
-# Suggestions on the ticket page (submit.similar): a category's tickets within a time window.
-Index("ix_ticket_category_received", Ticket.category_id, Ticket.received_at)
+# Suggestions on the ticket page (submit.similar): a category's tickets in some states, newest first or
+# within a time window (covering, so the newest ids of a whole class are found without reading rows).
+Index("ix_ticket_category_status_received", Ticket.category_id, Ticket.status, Ticket.received_at)
 # Phone intake: the caller's recent tickets by phone number.
 Index("ix_ticket_phone_received", Ticket.phone, Ticket.received_at)

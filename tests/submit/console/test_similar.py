@@ -208,3 +208,16 @@ def test_merge_needs_a_hotline_role_and_csrf(desk):
                                          data={"into": other, "revision": "1", "survivor_revision": "1"})
     assert response.status_code == 400  # no CSRF token
     assert desk.status(number) == "received"
+
+
+def test_suggestions_and_merge_on_both_databases(any_desk):
+    desk = any_desk
+    closed = desk.ticket(content=COLD_AGAIN)
+    desk.run(lambda flow: close_as(flow.session, flow.session.scalar(select(Ticket).where(Ticket.number == closed)),
+                                   "XDQ_WC"))
+    twin, number = desk.ticket(content=COLD_AGAIN), desk.ticket(content=COLD)
+    agent = desk.client("agent")
+    page = desk.page(agent, number).get_data(as_text=True)
+    assert "相似工单 1 件由" in page and twin in page and f"merge/{closed}" not in page
+    assert merge_page(agent, number, twin, into=twin).status_code == 302
+    assert desk.status(number) == "merged"
