@@ -24,8 +24,9 @@ def queue():
     categories, departments = category_tree(db.session), department_tree(db.session)
     page = list_tickets(db.session, filters, staff, categories=categories, departments=departments, now=utcnow())
     types = db.session.execute(select(RequestType.code, RequestType.name).order_by(RequestType.sort)).all()
+    states = workflow().states
     choices = {
-        "status": [(code, f"{state.name}（{page.by_status.get(code, 0)}）", 0) for code, state in workflow().states.items()],
+        "status": [(code, f"{state.name}（{page.by_status.get(code, 0)}）", 0) for code, state in states.items()],
         "type": [(code, name, 0) for code, name in types],
         "category": [(node.code, node.name, node.depth) for node in categories.nodes],
         "department": [(node.code, node.name, node.depth) for node in departments.nodes],
@@ -35,6 +36,6 @@ def queue():
     if is_department(staff):
         del choices["department"]
     return render_template(
-        "tickets_console/queue.html", page=page, filters=page.filters, choices=choices, states=workflow().states,
+        "tickets_console/queue.html", page=page, filters=page.filters, choices=choices, states=states,
         channels=CHANNEL_NAMES, sorts=SORTS, department_view=is_department(staff), text_rows=TEXT_SEARCH_ROWS,
         contact=lambda ticket: listed_contact(ticket, staff))

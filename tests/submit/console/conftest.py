@@ -14,10 +14,14 @@ from collections.abc import Callable
 import pytest
 
 from core.db import db
+from submit import workflow as wf
+from submit.fields import AttachmentIn
 from submit.models import Ticket
 from tests.submit import workflow_support as support
+from tests.submit.h5_support import png
 from tests.submit.workflow_support import PASSWORD, Flow
 from tests.support import csrf_token_from, sign_in
+from wechat.media import store_media
 
 fake_wechat, wf_app, wf_any_app = support.fake_wechat, support.wf_app, support.wf_any_app
 
@@ -51,6 +55,28 @@ class Desk:
     def ticket(self, status: str = "received", **overrides) -> str:
         """A ticket driven to `status` along 受理 → 办结 (overrides: submission fields); its number."""
         return self.run(lambda flow: flow.at(status, **overrides).number)
+
+    def ticket_with_photo(self, status: str = "received", **overrides) -> tuple[str, int]:
+        """A ticket with one stored PNG photo: (number, attachment id)."""
+        def make(flow):
+            stored = store_media(png(8, 8), "image/png")
+            photo = AttachmentIn(stored.path, stored.sha256, stored.size, stored.content_type, original_name="a.png")
+            ticket = flow.at(status, attachments=(photo,), **overrides)
+            return ticket.number, ticket.attachments[0].id
+        return self.run(make)
+
+    def workflow(self, number: str, action: str, who: str, **params) -> None:
+        """submit.workflow.<action>(…) on the ticket as the workflow's user `who`, committed (a set-up
+        step); department / co_departments are given as codes."""
+        def run(flow):
+            ticket = flow.session.query(Ticket).filter_by(number=number).one()
+            if "department" in params:
+                params["department"] = support.department(flow.session, params["department"])
+            if "co_departments" in params:
+                params["co_departments"] = [support.department(flow.session, code) for code in params["co_departments"]]
+            getattr(wf, action)(flow.session, ticket, actor=getattr(flow.people, who), **params)
+            flow.session.commit()
+        self.run(run)
 
     def read(self, number: str, work: Callable[[Ticket], object]):
         """work(ticket) on the ticket as it is now in the database."""

@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 
 from core.db import utcnow
-from submit import workflow as wf
 from submit.console import queue as queue_module
 from submit.console.queue import _after_prefix
 from submit.models import Ticket
 from tests.submit.console.conftest import BASE, listed, tab_counts
-from tests.submit.workflow_support import department
+
+LAMP = "坞城路路灯连续一周不亮，晚上行人过马路很危险，请尽快修复。"
 
 
 def numbers(client, **args) -> list[str]:
@@ -47,13 +47,7 @@ def test_tabs_count_every_state_group_and_list_their_tickets(desk):
 def test_a_department_sees_its_own_tabs_and_only_its_tickets(desk):
     mine = desk.ticket("dispatched")  # heating: RLJT, the handler's department
     helping = desk.ticket("received", category="020101")  # water: GSJT …
-
-    def dispatch_with_help(flow):
-        ticket = flow.session.query(Ticket).filter_by(number=helping).one()
-        wf.dispatch(flow.session, ticket, actor=flow.people.agent, department=department(flow.session, "GSJT"),
-                    co_departments=[department(flow.session, "RLJT")])  # … with RLJT helping (协办)
-        flow.session.commit()
-    desk.run(dispatch_with_help)
+    desk.workflow(helping, "dispatch", "agent", department="GSJT", co_departments=["RLJT"])  # … RLJT helping (协办)
     foreign = desk.ticket("received", category="020101")
     handler = desk.client("handler")
     html = handler.get(f"{BASE}/").get_data(as_text=True)
@@ -68,13 +62,8 @@ def test_filters_by_type_category_department_channel_and_confidential(desk):
     by_phone = desk.ticket("received", openid=None, channel="phone")
     secret = desk.ticket("received", confidential=True)
     elsewhere = desk.ticket("dispatched")
-
-    def redirect(flow):
-        ticket = flow.session.query(Ticket).filter_by(number=elsewhere).one()
-        wf.return_ticket(flow.session, ticket, actor=flow.people.handler, reason="不属于本单位")
-        wf.dispatch(flow.session, ticket, actor=flow.people.agent, department=department(flow.session, "SZJJ"))
-        flow.session.commit()
-    desk.run(redirect)
+    desk.workflow(elsewhere, "return_ticket", "handler", reason="不属于本单位")
+    desk.workflow(elsewhere, "dispatch", "agent", department="SZJJ")
     agent = desk.client("agent")
     assert numbers(agent, type="enquiry") == [enquiry]
     assert enquiry not in numbers(agent, type="complaint") and complaint in numbers(agent, type="complaint")
@@ -105,8 +94,7 @@ def test_overdue_and_due_soon_flags_and_filters(desk):
 
 def test_chased_tickets_are_flagged_for_the_department(desk):
     chased, quiet = desk.ticket("accepted"), desk.ticket("accepted")
-    desk.run(lambda flow: (wf.chase(flow.session, flow.session.query(Ticket).filter_by(number=chased).one(),
-                                    actor=flow.people.supervisor), flow.session.commit()))
+    desk.workflow(chased, "chase", "supervisor")
     handler = desk.client("handler")
     assert numbers(handler, chased="1") == [chased]
     html = handler.get(f"{BASE}/", query_string={"tab": "all"}).get_data(as_text=True)
@@ -117,16 +105,10 @@ def test_chased_tickets_are_flagged_for_the_department(desk):
 def test_mine_is_where_the_last_hotline_action_was_mine(desk):
     dispatched_by_me = desk.ticket("dispatched")  # the agent dispatched it (workflow_support PATH)
     returned = desk.ticket("dispatched")
-    desk.run(lambda flow: (wf.return_ticket(flow.session, flow.session.query(Ticket).filter_by(number=returned).one(),
-                                            actor=flow.people.handler, reason="不属于本单位"), flow.session.commit()))
+    desk.workflow(returned, "return_ticket", "handler", reason="不属于本单位")
     taken_over = desk.ticket("replied")
-
-    def supervisor_sends_back(flow):
-        ticket = flow.session.query(Ticket).filter_by(number=taken_over).one()
-        wf.send_back(flow.session, ticket, actor=flow.people.supervisor, reason="答复不完整")
-        wf.add_note(flow.session, ticket, actor=flow.people.agent, note="已知悉")  # a note makes nothing mine
-        flow.session.commit()
-    desk.run(supervisor_sends_back)
+    desk.workflow(taken_over, "send_back", "supervisor", reason="答复不完整")
+    desk.workflow(taken_over, "add_note", "agent", note="已知悉")  # a note makes nothing mine
     closed = desk.ticket("closed")
     untouched = desk.ticket("received")
     agent, supervisor = desk.client("agent"), desk.client("supervisor")
@@ -137,7 +119,7 @@ def test_mine_is_where_the_last_hotline_action_was_mine(desk):
 
 
 def test_search_by_number_phone_and_text(desk):
-    first = desk.ticket("received", phone="13912345678", content="坞城路路灯连续一周不亮，晚上行人过马路很危险，请尽快修复。")
+    first = desk.ticket("received", phone="13912345678", content=LAMP)
     second = desk.ticket("received", phone="13987654321")
     agent = desk.client("agent")
     assert numbers(agent, q=first) == [first]
