@@ -2,7 +2,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["state", "webhook", "search"]
+BENCHMARKS = ["state", "webhook", "search", "console"]
 
 
 def main(names: list[str]) -> None:

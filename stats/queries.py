@@ -18,12 +18,13 @@ from sqlalchemy import Integer, String, and_, case, column, func, literal, or_, 
 from sqlalchemy.orm import Session, aliased
 
 from core.dates import china_date
+from core.db import Timestamp
 from reference.models import Category, Department
 from reference.workdays import WorkCalendar
 from staff.models import StaffUser
 from stats.metrics import SATISFIED, SOLVED, Counts, WorkdayOrdinals, respond_within_workdays
 from stats.periods import Period
-from stats.sql import bucket_of, china_day, seconds_between
+from stats.sql import bucket_of, china_day, least, seconds_between
 from submit.models import Ticket, TicketEvent, TicketRating
 
 DIMENSIONS = {"department": "承办单位", "category": "一级分类", "leaf": "末级分类"}
@@ -91,7 +92,7 @@ def facts(session: Session, scope: Scope, now: datetime) -> dict[str, Fact]:
     period, event = scope.period, TicketEvent
     ordinals = WorkdayOrdinals(WorkCalendar.from_session(session), first_received_day(session, period.start),
                                max(period.end, china_date(now)), respond_within_workdays())
-    workday = values(column("day", String), column("ordinal", Integer), column("respond_by", String),
+    workday = values(column("day", String), column("ordinal", Integer), column("respond_by", Timestamp()),
                      name="workday_values").data(ordinals.rows(period.start)).cte("workday")
     accepted, returned, named = aliased(TicketEvent), aliased(TicketEvent), aliased(Department)
 
@@ -101,8 +102,9 @@ def facts(session: Session, scope: Scope, now: datetime) -> dict[str, Fact]:
                 .correlate(event).scalar_subquery())
 
     first_accept, first_return = first(accepted, "accepted"), first(returned, "returned")
-    in_time = case((and_(china_day(first_accept) <= workday.c.respond_by,
-                         or_(first_return.is_(None), first_accept <= first_return)), 1), else_=0)
+    # in time: 签收 by the end of respond_by, and before any 退单 (each subquery appears once)
+    in_time = case((first_accept <= least(workday.c.respond_by, func.coalesce(first_return, workday.c.respond_by)),
+                    1), else_=0)
     on_time = case((and_(Ticket.closed_at.is_not(None), Ticket.closed_at <= Ticket.deadline_at), 1), else_=0)
     clock = func.coalesce(Ticket.paused_at, literal(now, Ticket.deadline_at.type))
     closed_day, received_day = workday.alias("closed_day"), workday.alias("received_day")

@@ -31,6 +31,22 @@ class seconds_between(FunctionElement):  # noqa: N801
     inherit_cache = True
 
 
+class least(FunctionElement):  # noqa: N801
+    """The smaller of two values (SQLite's two-argument min, PostgreSQL's LEAST)."""
+
+    inherit_cache = True
+
+
+@compiles(least, "sqlite")
+def _least_sqlite(element, compiler, **kw):
+    return f"min({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(least, "postgresql")
+def _least_pg(element, compiler, **kw):
+    return f"LEAST({compiler.process(element.clauses, **kw)})"
+
+
 SQLITE_FORMAT = {china_day: "%Y-%m-%d", china_month: "%Y-%m"}
 POSTGRES_FORMAT = {china_day: "YYYY-MM-DD", china_month: "YYYY-MM"}
 
