@@ -8,13 +8,13 @@ from datetime import datetime
 
 from core.dates import china_time
 from faq.console.choices import Tree
-from submit.followup import SATISFACTION, SOLVED, SOURCES
 from submit.models import Ticket, TicketEvent
 from submit.workflow import role_name
 from submit.workflow_config import workflow
 from submit.workflow_effects import _last_reply as last_reply  # noqa: F401 - what 审核通过 sends unless edited
 
 EXTRA_NAMES = {"contact_viewed": "查看联系电话"}
+REASON_LABELS = {"rated": "市民意见", "follow_up_call": "回访说明"}  # what `reason` holds for these kinds
 CHANNEL_WORDS = {"wechat": "微信", "h5": "网页表单", "phone": "电话", "open311": "接口"}
 
 
@@ -27,6 +27,7 @@ class HistoryItem:
     from_state: str
     to_state: str
     reason: str
+    reason_label: str
     note: str
     public: bool
     details: tuple[str, ...]
@@ -91,9 +92,6 @@ def _details(event: TicketEvent, departments: Tree) -> tuple[str, ...]:
         details.append(f"并入工单 {data['ticket']}")
     if kind == "follow_up_call":
         details.append("已联系上市民" if data.get("reached") else "未联系上市民")
-    if kind == "rated":
-        details.append(f"{SOURCES.get(data.get('source'), '')}：{SOLVED.get(data.get('solved'), '')}，"
-                       f"{SATISFACTION.get(data.get('satisfaction'), '')}")
     details.extend(_deadline_details(data) if kind != "extension_decided" else [])
     return tuple(details)
 
@@ -111,7 +109,8 @@ def history_of(ticket: Ticket, departments: Tree) -> list[HistoryItem]:
         items.append(HistoryItem(
             event.at, event.kind, config.event_name(event.kind), actor_label(event),
             from_state.name if from_state and moved else "", to_state.name if to_state and moved else "",
-            event.reason, event.note, event.public, _details(event, departments)))
+            event.reason, REASON_LABELS.get(event.kind, "理由"), event.note, event.public,
+            _details(event, departments)))
     return items[::-1]
 
 

@@ -46,6 +46,7 @@ def test_a_ticket_walks_from_received_to_closed_through_the_forms(desk):
     assert facts == ("RLJT", ["GSJT"], [steps[4][2]["note"]], [("phone", "solved", "satisfied")])
     page = html_of(desk.page(agent, number))
     assert "已办结" in page  # the flash of the last step
+    assert "市民意见：</span><span class=\"citizen-text\">市民表示满意" in page  # the call's comment, in the history
 
 
 @pytest.mark.parametrize("status, who, action, fields, kind, after", [
