@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Integer, String, and_, case, column, func, literal, or_, select, values
 from sqlalchemy.orm import Session, aliased
@@ -24,11 +24,12 @@ from reference.workdays import WorkCalendar
 from staff.models import StaffUser
 from stats.metrics import SATISFIED, SOLVED, Counts, WorkdayOrdinals, respond_within_workdays
 from stats.periods import Period
-from stats.sql import bucket_of, china_day, least, seconds_between
+from stats.sql import bucket_of, china_day, seconds_between
 from submit.models import Ticket, TicketEvent, TicketRating
 
 DIMENSIONS = {"department": "承办单位", "category": "一级分类", "leaf": "末级分类"}
 NOT_DUE = ("merged", "invalid")
+RESPONSE_HORIZON = timedelta(days=15)  # past the longest holiday: a 签收 later than this is late
 Grouped = dict[object, dict[str, Counts]]  # group key -> bucket -> counts
 
 
@@ -94,17 +95,19 @@ def facts(session: Session, scope: Scope, now: datetime) -> dict[str, Fact]:
                                max(period.end, china_date(now)), respond_within_workdays())
     workday = values(column("day", String), column("ordinal", Integer), column("respond_by", Timestamp()),
                      name="workday_values").data(ordinals.rows(period.start)).cte("workday")
-    accepted, returned, named = aliased(TicketEvent), aliased(TicketEvent), aliased(Department)
-
-    def first(kind_alias, kind):
-        return (select(func.min(kind_alias.at)).where(kind_alias.ticket_id == event.ticket_id,
-                                                      kind_alias.kind == kind, kind_alias.at >= event.at)
-                .correlate(event).scalar_subquery())
-
-    first_accept, first_return = first(accepted, "accepted"), first(returned, "returned")
-    # in time: 签收 by the end of respond_by, and before any 退单 (each subquery appears once)
-    in_time = case((first_accept <= least(workday.c.respond_by, func.coalesce(first_return, workday.c.respond_by)),
-                    1), else_=0)
+    named = aliased(Department)
+    # 派单 and what answered it: the next 签收 or 退单 of the same ticket (a 派单 leaves "dispatched" only
+    # by one of them, or by 合并/无效, which no 签收 follows), found by LEAD over those events from the
+    # period's start to RESPONSE_HORIZON after its end.
+    start, end = period.bounds()
+    order = (event.at, event.id)
+    answers = (select(event.id, event.ticket_id, event.kind, event.at, event.data,
+                      func.lead(event.kind).over(partition_by=event.ticket_id, order_by=order).label("next_kind"),
+                      func.lead(event.at).over(partition_by=event.ticket_id, order_by=order).label("next_at"))
+               .where(event.kind.in_(("dispatched", "accepted", "returned")), event.at >= start,
+                      event.at < end + RESPONSE_HORIZON)
+               .subquery("answers"))
+    in_time = case((and_(answers.c.next_kind == "accepted", answers.c.next_at <= workday.c.respond_by), 1), else_=0)
     on_time = case((and_(Ticket.closed_at.is_not(None), Ticket.closed_at <= Ticket.deadline_at), 1), else_=0)
     clock = func.coalesce(Ticket.paused_at, literal(now, Ticket.deadline_at.type))
     closed_day, received_day = workday.alias("closed_day"), workday.alias("received_day")
@@ -112,10 +115,11 @@ def facts(session: Session, scope: Scope, now: datetime) -> dict[str, Fact]:
     asking = case((event.kind == "extension_requested", asker.department_id), else_=None)
     return {
         "received": Fact(Ticket.department_id, Ticket.received_at, Ticket, sums={"received": None}),
-        "dispatched": Fact(named.id, event.at, event, [
-            _joined_ticket(event), (named, named.code == event.data["department"].as_string(), True),
-            (workday, workday.c.day == china_day(event.at), False)],
-            [event.kind == "dispatched"], {"dispatched": None, "responded": in_time}),
+        "dispatched": Fact(named.id, answers.c.at, answers, [
+            (Ticket, Ticket.id == answers.c.ticket_id, False),
+            (named, named.code == answers.c.data["department"].as_string(), True),
+            (workday, workday.c.day == china_day(answers.c.at), False)],
+            [answers.c.kind == "dispatched"], {"dispatched": None, "responded": in_time}),
         "rated": Fact(Ticket.department_id, TicketRating.created_at, TicketRating, [_joined_ticket(TicketRating)],
                       sums={"rated": None, "solved": case((TicketRating.solved.in_(SOLVED), 1), else_=0),
                             "satisfied": case((TicketRating.satisfaction.in_(SATISFIED), 1), else_=0)}),
