@@ -48,7 +48,10 @@ class Overview:
 
 def _conditions(now: datetime, risk_until: datetime):
     stamp = Ticket.deadline_at.type
-    open_ = Ticket.status.not_in(tuple(workflow().terminal))
+    states = workflow()
+    # open states by name and a deadline bound: the (status, deadline) index reads only open tickets
+    open_ = and_(Ticket.status.in_(tuple(code for code in states.states if code not in states.terminal)),
+                 Ticket.deadline_at <= literal(risk_until, stamp))
     overdue = and_(open_, func.coalesce(Ticket.paused_at, literal(now, stamp)) > Ticket.deadline_at)
     at_risk = and_(open_, Ticket.paused_at.is_(None), Ticket.deadline_at >= literal(now, stamp),
                    Ticket.deadline_at <= literal(risk_until, stamp))
