@@ -149,3 +149,59 @@ def test_callers_recent_tickets_beside_the_form(desk):
     assert earlier in panel and panel.count("<li>") == 1
     assert "该号码没有工单记录" in agent.get(f"{URL}/caller?phone=13700001111").get_data(as_text=True)
     assert "号码格式不正确" in agent.get(f"{URL}/caller?phone=12").get_data(as_text=True)
+
+
+# --- in Chromium, against what `make run` serves (demo data: tickets, 常用语) ----------------------------
+
+def _sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/staff/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(f"{username}-demo-2026")
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+
+
+def test_a_call_entered_dispatched_and_answered_with_a_canned_reply(page, browser, live_service, screenshots):
+    base = live_service.base
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, base, "agent")
+    page.goto(f"{base}{URL}")
+    page.get_by_label("来电号码").fill("139 0351 0217")  # a demo citizen: her earlier ticket shows beside the form
+    page.locator("#caller-panel li").first.wait_for()
+    assert "暖气" in page.locator("#caller-panel").inner_text()
+    page.get_by_label("来电人姓名").fill("王女士")
+    page.get_by_label("诉求类型").select_option(label="求助")
+    page.get_by_label("诉求分类").select_option("010101")
+    page.get_by_label("诉求内容").fill(COLD)
+    page.get_by_label("事发地址").fill("小店区坞城路街道学苑小区7号楼2单元601")
+    page.screenshot(path=screenshots / "console-intake.png", full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交受理").click()
+    assert "已受理来电" in page.locator(".flash").inner_text()
+    ticket_url = page.url
+
+    # 派单: the suggestion is pre-selected; 选用 puts it back after another choice.
+    page.locator("#action-dispatch > summary").click()
+    suggested = page.locator("#suggestions [data-first]")
+    assert "分类默认" in suggested.inner_text()
+    department = page.locator("#form-dispatch select[name=department]")
+    assert department.input_value() == suggested.get_attribute("data-department")
+    department.select_option(index=3)
+    suggested.get_by_role("button", name="选用").click()
+    assert department.input_value() == suggested.get_attribute("data-department")
+    with page.expect_navigation():
+        page.locator("#form-dispatch button[type=submit]").click()
+    assert page.locator("#ticket-status").inner_text() == "已派单"
+
+    # The heating company signs and answers, starting from the nearest canned reply.
+    handler = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+    _sign_in(handler, base, "handler")
+    handler.goto(ticket_url)
+    with handler.expect_navigation():
+        handler.locator("#form-accept button[type=submit]").click()
+    handler.locator("#action-reply > summary").click()
+    handler.locator("#form-reply [data-canned-select]").select_option(label="暖气不热 · 暖气不热·已上门测温处理")
+    reply = handler.locator("#form-reply textarea[name=note]").input_value()
+    assert reply.startswith("王女士您好，太原市热力集团有限责任公司已派维修人员上门测温")
+    handler.screenshot(path=screenshots / "console-canned-reply.png", full_page=True)
+    handler.context.close()
