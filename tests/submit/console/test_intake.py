@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from submit.models import Ticket
+from tests.submit.console.conftest import sign_in_demo
 from tests.submit.console.intake_support import COLD
 from tests.submit.workflow_support import department
 from tests.support import csrf_token_from
@@ -153,18 +154,10 @@ def test_callers_recent_tickets_beside_the_form(desk):
 
 # --- in Chromium, against what `make run` serves (demo data: tickets, 常用语) ----------------------------
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/staff/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(f"{username}-demo-2026")
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录").click()
-
-
 def test_a_call_entered_dispatched_and_answered_with_a_canned_reply(page, browser, live_service, screenshots):
     base = live_service.base
     page.set_viewport_size({"width": 1280, "height": 900})
-    _sign_in(page, base, "agent")
+    sign_in_demo(page, base, "agent")
     page.goto(f"{base}{URL}")
     page.get_by_label("来电号码").fill("139 0351 0217")  # a demo citizen: her earlier ticket shows beside the form
     page.locator("#caller-panel li").first.wait_for()
@@ -195,7 +188,7 @@ def test_a_call_entered_dispatched_and_answered_with_a_canned_reply(page, browse
 
     # The heating company signs and answers, starting from the nearest canned reply.
     handler = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
-    _sign_in(handler, base, "handler")
+    sign_in_demo(handler, base, "handler")
     handler.goto(ticket_url)
     with handler.expect_navigation():
         handler.locator("#form-accept button[type=submit]").click()
