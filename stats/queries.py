@@ -95,13 +95,13 @@ def facts(session: Session, scope: Scope, now: datetime) -> dict[str, Fact]:
                                max(period.end, china_date(now)), respond_within_workdays())
     workday = values(column("day", String), column("ordinal", Integer), column("respond_by", Timestamp()),
                      name="workday_values").data(ordinals.rows(period.start)).cte("workday")
-    named = aliased(Department)
+    named, dispatch = aliased(Department), aliased(TicketEvent)
     # 派单 and what answered it: the next 签收 or 退单 of the same ticket (a 派单 leaves "dispatched" only
     # by one of them, or by 合并/无效, which no 签收 follows), found by LEAD over those events from the
     # period's start to RESPONSE_HORIZON after its end.
     start, end = period.bounds()
     order = (event.at, event.id)
-    answers = (select(event.id, event.ticket_id, event.kind, event.at, event.data,
+    answers = (select(event.id, event.ticket_id, event.kind, event.at,  # covered by ix_ticket_event_kind_at_ticket
                       func.lead(event.kind).over(partition_by=event.ticket_id, order_by=order).label("next_kind"),
                       func.lead(event.at).over(partition_by=event.ticket_id, order_by=order).label("next_at"))
                .where(event.kind.in_(("dispatched", "accepted", "returned")), event.at >= start,
@@ -116,8 +116,8 @@ def facts(session: Session, scope: Scope, now: datetime) -> dict[str, Fact]:
     return {
         "received": Fact(Ticket.department_id, Ticket.received_at, Ticket, sums={"received": None}),
         "dispatched": Fact(named.id, answers.c.at, answers, [
-            (Ticket, Ticket.id == answers.c.ticket_id, False),
-            (named, named.code == answers.c.data["department"].as_string(), True),
+            (Ticket, Ticket.id == answers.c.ticket_id, False), (dispatch, dispatch.id == answers.c.id, False),
+            (named, named.code == dispatch.data["department"].as_string(), True),
             (workday, workday.c.day == china_day(answers.c.at), False)],
             [answers.c.kind == "dispatched"], {"dispatched": None, "responded": in_time}),
         "rated": Fact(Ticket.department_id, TicketRating.created_at, TicketRating, [_joined_ticket(TicketRating)],
