@@ -1,5 +1,8 @@
-"""What staff see of the citizen (PIPL; issue 6, item 4).
+"""Which tickets staff see, and what they see of the citizen (PIPL; issue 6, item 4).
 
+- A department (handler) sees the tickets of its department, as 主办 or 协办 (submit.workflow.can_view;
+  that includes a ticket not yet dispatched whose category's default unit it is); everyone else on the
+  console sees every ticket. may_see is the one place the console asks.
 - Hotline staff (agents, supervisors, admins) see the name; the phone is masked until they press
   「显示号码」, and every such view is written to the ticket's history as an internal event
   (kind "contact_viewed": who, when), before the number is shown.
@@ -37,13 +40,18 @@ class Contact:
     hidden_reason: str  # why the name and phone are hidden, for the page
 
 
+def may_see(ticket: Ticket, staff: StaffUser) -> bool:
+    """Whether `staff` may open the ticket at all (its page, photos, phone, actions)."""
+    return can_view(ticket, staff)
+
+
 def hides_citizen(ticket: Ticket, staff: StaffUser) -> bool:
     """A confidential ticket's citizen is hidden from departments."""
     return ticket.confidential and staff.role == "handler"
 
 
 def may_reveal_phone(ticket: Ticket, staff: StaffUser) -> bool:
-    return staff.role != "analyst" and can_view(ticket, staff) and not hides_citizen(ticket, staff)
+    return staff.role != "analyst" and may_see(ticket, staff) and not hides_citizen(ticket, staff)
 
 
 def contact_of(ticket: Ticket, staff: StaffUser, *, revealed: bool = False) -> Contact:

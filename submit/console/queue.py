@@ -138,8 +138,9 @@ def search_condition(session: Session, q: str, staff: StaffUser) -> tuple[object
 
 
 def visible_condition(staff: StaffUser):
-    """What a staff member may see: everything, or a handler's department's tickets (主办 or 协办) —
-    as one set of ids from two indexed look-ups (an OR of the two would make both databases scan)."""
+    """What a staff member may see (submit.console.privacy.may_see): everything, or a handler's
+    department's tickets (主办 or 协办) — one set of ids from two indexed look-ups (an OR of the two
+    would make both databases scan)."""
     if not is_department(staff):
         return None
     if staff.department_id is None:

@@ -23,12 +23,12 @@ from staff.models import StaffUser
 from submit.console import VIEWERS, bp
 from submit.console.forms import DANGER, FIELDS, REQUIRED, ActionInput, label
 from submit.console.history import contact_views, history_of, internal_notes, last_reply
-from submit.console.privacy import RevealRefused, contact_of, reveal_phone
+from submit.console.privacy import RevealRefused, contact_of, may_see, reveal_phone
 from submit.followup import SATISFACTION, SOLVED, SOURCES, current_rating
 from submit.models import Ticket, TicketAttachment, TicketEvent
 from submit.notifications import notifications_of
 from submit.views_photos import send_stored
-from submit.workflow import allowed_actions, can_view
+from submit.workflow import allowed_actions
 from submit.workflow_config import workflow
 from submit.workflow_deadlines import aware
 
@@ -45,7 +45,7 @@ def find_ticket(number: str, staff: StaffUser) -> Ticket | None:
         .options(selectinload(Ticket.events).selectinload(TicketEvent.actor_staff),
                  selectinload(Ticket.co_departments), selectinload(Ticket.attachments),
                  selectinload(Ticket.ratings)))
-    return ticket if ticket is not None and can_view(ticket, staff) else None
+    return ticket if ticket is not None and may_see(ticket, staff) else None
 
 
 def ticket_or_404(number: str) -> Ticket:

@@ -128,3 +128,12 @@ def listed(html: str) -> list[str]:
 
 def tab_counts(html: str) -> dict[str, int]:
     return {tab: int(count) for tab, count in TAB_COUNT.findall(html)}
+
+
+def sign_in_demo(page, base: str, username: str) -> None:
+    """In the browser: sign in as a demo account of `make run` (password <username>-demo-2026)."""
+    page.goto(f"{base}/staff/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(f"{username}-demo-2026")
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()

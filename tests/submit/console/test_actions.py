@@ -4,10 +4,11 @@ dispatching at once (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 
-from submit.models import TicketRating
+from submit.models import Ticket, TicketRating
 from tests.submit.console.conftest import BASE
 from tests.submit.workflow_support import department
 
@@ -227,3 +228,42 @@ def test_two_dispatches_at_the_same_moment_one_wins(any_desk):
     loser = next(result for result in results if result.status_code == 409)
     assert "刚刚已被其他人处理" in html_of(loser)
     assert desk.kinds(number).count("dispatched") == 1
+
+
+@pytest.mark.parametrize("status, who, action, fields, words", [
+    ("received", "handler", "accept", {}, "不能签收"),
+    ("dispatched", "handler", "start", {}, "不能开始办理"),
+    ("dispatched", "handler", "reply", {"note": "已处理"}, "不能答复"),
+    ("dispatched", "agent", "close", {}, "不能办结"),
+    ("closed", "supervisor", "chase", {}, "不能催办"),
+    ("received", "agent", "reopen", {}, "不能重办"),
+    ("received", "handler", "request_extension", {"days": "2", "reason": "需协调"}, "不能申请延期"),
+    ("dispatched", "other_handler", "accept", {}, None),  # another department's ticket: not even shown
+    ("accepted", "supervisor", "decide_extension", {"approved": "yes"}, "没有待审批的延期申请"),
+    ("closed", "agent", "mark_invalid", {"reason": "骚扰"}, "不能无效"),
+])
+def test_actions_the_state_does_not_allow_are_refused_with_the_workflows_words(desk, status, who, action, fields,
+                                                                                words):
+    number = desk.ticket(status)
+    before = desk.kinds(number)
+    response = desk.act(desk.client(who), number, action, **fields)
+    if words is None:
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 409 and words in html_of(response)
+        assert 'id="refusal"' in html_of(response)
+    assert desk.kinds(number) == before and desk.status(number) == status
+
+
+def test_a_return_after_the_configured_working_days_is_refused(desk):
+    number = desk.ticket("dispatched")
+
+    def dispatched_long_ago(flow):
+        ticket = flow.session.query(Ticket).filter_by(number=number).one()
+        ticket.dispatched_at = ticket.dispatched_at - timedelta(days=20)
+        flow.session.commit()
+    desk.run(dispatched_long_ago)
+    response = desk.act(desk.client("handler"), number, "return", reason="不属于本单位")
+    assert response.status_code == 409 and "不能再退单" in html_of(response)
+    assert "不属于本单位" in html_of(response)  # the reason typed is kept in the form
+    assert desk.status(number) == "dispatched"

@@ -6,16 +6,10 @@ from __future__ import annotations
 
 import re
 
+from tests.submit.console.conftest import sign_in_demo
+
 DESK = {"width": 1280, "height": 900}
 REPLY = "已派维修人员上门，更换了单元供暖阀门，室温已恢复到20度。"
-
-
-def sign_in(page, base: str, role: str) -> None:
-    page.goto(f"{base}/staff/login")
-    page.get_by_label("用户名").fill(role)
-    page.get_by_label("密码").fill(f"{role}-demo-2026")
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录").click()
 
 
 def sign_out(page) -> None:
@@ -41,7 +35,7 @@ def status(page) -> str:
 def test_a_heating_ticket_from_received_to_closed(page, live_service, screenshots):
     base = live_service.base
     page.set_viewport_size(DESK)
-    sign_in(page, base, "agent")
+    sign_in_demo(page, base, "agent")
     page.get_by_role("link", name="工单").first.click()
     page.wait_for_url(f"{base}/staff/tickets/")
     assert page.locator("nav.tabs a.active").inner_text().startswith("待派单")
@@ -77,7 +71,7 @@ def test_a_heating_ticket_from_received_to_closed(page, live_service, screenshot
     sign_out(page)
 
     # The company signs for it, starts and replies.
-    sign_in(page, base, "handler")
+    sign_in_demo(page, base, "handler")
     page.goto(ticket_url)
     submit(page, "form-accept")
     assert status(page) == "已签收"
@@ -93,7 +87,7 @@ def test_a_heating_ticket_from_received_to_closed(page, live_service, screenshot
     sign_out(page)
 
     # The hotline approves the reply, records the 回访 call and closes the ticket.
-    sign_in(page, base, "agent")
+    sign_in_demo(page, base, "agent")
     page.goto(ticket_url)
     open_action(page, "approve")
     assert page.locator("#approve-note").input_value() == REPLY
