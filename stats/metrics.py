@@ -16,9 +16,9 @@ Decisions (also on the page):
 - 按时办结率: tickets whose deadline (of the current round, approved 延期 included) fell in the period
   and has passed, or that are already closed; on time = 办结 by the deadline. 合并 and 无效 tickets are
   not due.
-- Attribution: 响应率, 退单 and 延期 go to the department named on the event (the one dispatched to,
-  the one returning, the one asking); volume, 解决率, 满意率, 按时办结率 and handling time to the ticket's
-  主办 department (the one that finished it).
+- Attribution: 响应率 and 退单 go to the department named on the event (the one dispatched to, the one
+  returning); volume, 解决率, 满意率, 按时办结率, handling time and 延期 to the ticket's 主办 department
+  (the one that finished it; for 延期, the one that asked unless the ticket was re-dispatched since).
 """
 from __future__ import annotations
 
@@ -65,7 +65,8 @@ def figures(within: int | None = None) -> list[Figure]:
         Figure("avg_workdays", "平均办理时长",
                "受理到办结的平均时长：工作日（受理次日起算的法定工作日数）与自然小时；按统计期内的办结计", "天"),
         Figure("returned", "退单数", "统计期内的退单次数，计入退单的单位", "件"),
-        Figure("extensions", "延期申请数", "统计期内的延期申请次数（括号内为其中获批的次数），计入申请单位", "件"),
+        Figure("extensions", "延期申请数",
+               "统计期内的延期申请次数（括号内为其中获批的次数），计入工单的主办单位", "件"),
     ]
 
 

@@ -21,7 +21,6 @@ from core.dates import china_date
 from core.db import Timestamp
 from reference.models import Category, Department
 from reference.workdays import WorkCalendar
-from staff.models import StaffUser
 from stats.metrics import SATISFIED, SOLVED, Counts, WorkdayOrdinals, respond_within_workdays
 from stats.periods import Period
 from stats.sql import bucket_of, china_day, seconds_between
@@ -68,13 +67,17 @@ def _in_scope(query, fact: Fact, scope: Scope, category):
 
 
 def grouped_query(fact: Fact, scope: Scope):
-    """SELECT key, bucket, sums… of one fact in scope, grouped."""
+    """SELECT key, bucket, sums… of one fact in scope, grouped. Dimension "cell" (stats.cache): the key is
+    the pair department, leaf category (two columns, key and leaf)."""
     category = aliased(Category)
-    key = {"department": fact.department, "category": func.substr(category.code, 1, 2)}.get(
-        scope.dimension, category.id)
+    if scope.dimension == "cell":
+        keys = [fact.department.label("key"), category.id.label("leaf")]
+    else:
+        keys = [{"department": fact.department, "category": func.substr(category.code, 1, 2)}.get(
+            scope.dimension, category.id).label("key")]
     sums = [func.count() if expr is None else func.sum(expr) for expr in fact.sums.values()]
-    query = select(key.label("key"), bucket_of(fact.moment, scope.period.grain).label("bucket"), *sums)
-    return _in_scope(query, fact, scope, category).group_by("key", "bucket")
+    query = select(*keys, bucket_of(fact.moment, scope.period.grain).label("bucket"), *sums)
+    return _in_scope(query, fact, scope, category).group_by(*(key.name for key in keys), "bucket")
 
 
 def listed(session: Session, fact: Fact, scope: Scope):
@@ -111,8 +114,6 @@ def facts(session: Session, scope: Scope, now: datetime) -> dict[str, Fact]:
     on_time = case((and_(Ticket.closed_at.is_not(None), Ticket.closed_at <= Ticket.deadline_at), 1), else_=0)
     clock = func.coalesce(Ticket.paused_at, literal(now, Ticket.deadline_at.type))
     closed_day, received_day = workday.alias("closed_day"), workday.alias("received_day")
-    asker = aliased(StaffUser)
-    asking = case((event.kind == "extension_requested", asker.department_id), else_=None)
     return {
         "received": Fact(Ticket.department_id, Ticket.received_at, Ticket, sums={"received": None}),
         "dispatched": Fact(named.id, answers.c.at, answers, [
@@ -134,9 +135,8 @@ def facts(session: Session, scope: Scope, now: datetime) -> dict[str, Fact]:
         "returned": Fact(func.coalesce(named.id, Ticket.department_id), event.at, event, [
             _joined_ticket(event), (named, named.code == event.data["department"].as_string(), True)],
             [event.kind == "returned"], {"returned": None}),
-        # 延期 asked: the asking handler's department (else the ticket's); decided: the ticket's 主办.
-        "extensions": Fact(func.coalesce(asking, Ticket.department_id), event.at, event, [
-            _joined_ticket(event), (asker, asker.id == event.actor_staff_id, True)],
+        # 延期 asked and decided: the ticket's 主办 (the asking department, unless it was re-dispatched since)
+        "extensions": Fact(Ticket.department_id, event.at, event, [_joined_ticket(event)],
             [event.kind.in_(("extension_requested", "extension_decided"))],
             {"extensions": case((event.kind == "extension_requested", 1), else_=0),
              "extensions_approved": case((and_(event.kind == "extension_decided",
@@ -149,13 +149,16 @@ def first_received_day(session: Session, default: date) -> date:
     return min(china_date(earliest), default) if earliest else default
 
 
-def count(session: Session, scope: Scope, now: datetime) -> Grouped:
-    """Every figure's counts in `scope`: {group key: {bucket: Counts}}."""
+def count_live(session: Session, scope: Scope, now: datetime) -> Grouped:
+    """Every figure's counts in `scope`, read from the events now: {group key: {bucket: Counts}} (for the
+    "cell" dimension the key is (department id, leaf id))."""
     grouped: Grouped = defaultdict(lambda: defaultdict(Counts))
+    width = 3 if scope.dimension == "cell" else 2
     for fact in facts(session, scope, now).values():
         names = tuple(fact.sums)
         for row in session.execute(grouped_query(fact, scope)):
-            counts = grouped[row.key][row.bucket]
-            for name, value in zip(names, row[2:], strict=True):
+            key = tuple(row[:2]) if width == 3 else row[0]
+            counts = grouped[key][row.bucket]
+            for name, value in zip(names, row[width:], strict=True):
                 setattr(counts, name, getattr(counts, name) + (value or 0))
     return grouped

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reference.models import Category, Department
+from stats.cache import count
 from stats.metrics import Counts, Figure, figures, rates, total
-from stats.queries import Scope, count
+from stats.queries import Scope
 
 UNDISPATCHED = "未派单（热线）"
 TREND_FIGURES = ("response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate")

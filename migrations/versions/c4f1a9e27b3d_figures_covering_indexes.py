@@ -1,4 +1,5 @@
-"""figures: covering indexes for tickets received and due, and events by kind and time with their ticket
+"""figures: covering indexes for tickets received and due, and events by kind and time with their ticket;
+the figures' day cache (stats_day, stats_day_done, stats_cache_state)
 
 Revision ID: c4f1a9e27b3d
 Revises: f0e218cd6733
@@ -6,6 +7,7 @@ Create Date: 2026-11-29 05:00:00
 
 """
 from alembic import op
+import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -16,6 +18,28 @@ depends_on = None
 
 
 def upgrade():
+    counters = ["received", "dispatched", "responded", "rated", "solved", "satisfied", "due", "on_time", "closed",
+                "handling_workdays", "returned", "extensions", "extensions_approved"]
+    op.create_table('stats_day',
+    sa.Column('day', sa.String(length=10), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    *[sa.Column(name, sa.Integer(), nullable=False) for name in counters[:9]],
+    sa.Column('handling_seconds', sa.Float(), nullable=False),
+    *[sa.Column(name, sa.Integer(), nullable=False) for name in counters[9:]],
+    sa.PrimaryKeyConstraint('day', 'department_id', 'category_id', name=op.f('pk_stats_day'))
+    )
+    op.create_table('stats_day_done',
+    sa.Column('day', sa.String(length=10), nullable=False),
+    sa.PrimaryKeyConstraint('day', name=op.f('pk_stats_day_done'))
+    )
+    op.create_table('stats_cache_state',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('as_of', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stats_cache_state'))
+    )
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.create_index('ix_ticket_received_department_category',
                               ['received_at', 'department_id', 'category_id'], unique=False)
@@ -27,6 +51,9 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('stats_cache_state')
+    op.drop_table('stats_day_done')
+    op.drop_table('stats_day')
     with op.batch_alter_table('ticket_event', schema=None) as batch_op:
         batch_op.drop_index('ix_ticket_event_kind_at_ticket')
     with op.batch_alter_table('ticket', schema=None) as batch_op:

@@ -1,0 +1,196 @@
+"""The figures' day cache: counts per China day, department and leaf (stats.models.StatsDay), filled from
+the events by stats.queries.count_live and summed for a page, so a year costs a sum over a few tens of
+thousands of rows instead of reading a million events.
+
+A cached day stays right because every change to a ticket writes a TicketEvent in the same transaction
+(submit.models): before each use the cache finds the tickets with events it has not seen (by id above
+its watermark, and by time within LAG of its last look, for transactions that commit out of id order)
+and drops every day those tickets count on (their events' days, their ratings', receipt, and every
+deadline their events record, old and new). What changes with time alone — a deadline passing makes a
+ticket due — is handled by dropping the days from the last look to today. The calendar's overrides,
+the 响应 limit and CACHE_VERSION (bump it when a definition changes) are fingerprinted: a change drops
+everything. Dropped days are computed again when a page asks for them.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import delete, func, insert, select, union
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from core.dates import china_date
+from reference.models import CalendarDay, Category
+from stats.metrics import Counts, respond_within_workdays
+from stats.models import COUNTERS, StatsCacheState, StatsDay, StatsDayDone
+from stats.periods import MAX_DAILY, Period
+from stats.queries import Grouped, Scope, count_live
+from submit.models import Ticket, TicketEvent, TicketRating
+from submit.workflow_config import OTHER_EVENTS, workflow
+
+CACHE_VERSION = "1"
+LAG = timedelta(minutes=5)
+WIPE_ABOVE = 3_000  # more changed tickets than this since the last look: drop everything
+CHUNK = 500
+
+
+def fingerprint(session: Session) -> str:
+    overrides = session.execute(select(CalendarDay.day, CalendarDay.is_workday).order_by(CalendarDay.day)).all()
+    text = f"{CACHE_VERSION}|{respond_within_workdays()}|" + ";".join(f"{day}:{int(flag)}" for day, flag in overrides)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def _recorded_deadlines(data, found: set[date]) -> None:
+    """Every deadline an event's data records (deadline, old_deadline, also nested), as China days."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("deadline", "old_deadline") and isinstance(value, str):
+                with contextlib.suppress(ValueError):
+                    found.add(china_date(datetime.fromisoformat(value)))
+            else:
+                _recorded_deadlines(value, found)
+
+
+def _event_kinds() -> tuple[str, ...]:
+    return tuple({step.event for step in workflow().transitions.values()} | set(OTHER_EVENTS))
+
+
+def _changed_tickets(session: Session, state: StatsCacheState) -> set[int]:
+    since = _aware(state.as_of) - LAG
+    return set(session.scalars(union(
+        select(TicketEvent.ticket_id).where(TicketEvent.id > state.event_id),
+        select(TicketEvent.ticket_id).where(TicketEvent.kind.in_(_event_kinds()), TicketEvent.at >= since))))
+
+
+def _days_of(session: Session, tickets: set[int]) -> set[str]:
+    """Every day the tickets count on."""
+    found: set[date] = set()
+    for chunk in _chunks(tickets):
+        events = select(TicketEvent.at, TicketEvent.data).where(TicketEvent.ticket_id.in_(chunk))
+        for at, data in session.execute(events):
+            found.add(china_date(at))
+            _recorded_deadlines(data, found)
+        found.update(china_date(at) for at in session.scalars(
+            select(TicketRating.created_at).where(TicketRating.ticket_id.in_(chunk))))
+        for received, deadline in session.execute(select(Ticket.received_at, Ticket.deadline_at)
+                                                  .where(Ticket.id.in_(chunk))):
+            found.update((china_date(received), china_date(deadline)))
+    return {day.isoformat() for day in found}
+
+
+def _drop(session: Session, days: set[str] | None) -> None:
+    """Drop the given days (None: all of them)."""
+    if days is None:
+        session.execute(delete(StatsDay))
+        session.execute(delete(StatsDayDone))
+        return
+    for chunk in _chunks(days):
+        session.execute(delete(StatsDay).where(StatsDay.day.in_(chunk)))
+        session.execute(delete(StatsDayDone).where(StatsDayDone.day.in_(chunk)))
+
+
+def refresh(session: Session, now: datetime) -> None:
+    """Drop what changed since the cache last looked, and move its watermark to now."""
+    state = session.get(StatsCacheState, 1)
+    current = fingerprint(session)
+    top = session.scalar(select(func.max(TicketEvent.id))) or 0
+    if state is None or state.fingerprint != current:
+        _drop(session, None)
+        if state is None:
+            state = StatsCacheState(id=1, event_id=top, as_of=now, fingerprint=current)
+            session.add(state)
+    else:
+        tickets = _changed_tickets(session, state)
+        if len(tickets) > WIPE_ABOVE:
+            _drop(session, None)
+        else:
+            recent = {day.isoformat() for day in _days(china_date(state.as_of), china_date(now))}
+            _drop(session, _days_of(session, tickets) | recent)
+    state.event_id, state.as_of, state.fingerprint = top, now, current
+    session.flush()
+
+
+def _spans(days: list[date]) -> Iterator[tuple[date, date]]:
+    """Runs of consecutive days, at most MAX_DAILY long (so a run is counted by day)."""
+    start = previous = None
+    for day in days:
+        if start is not None and (day - previous).days == 1 and (day - start).days < MAX_DAILY:
+            previous = day
+            continue
+        if start is not None:
+            yield start, previous
+        start = previous = day
+    if start is not None:
+        yield start, previous
+
+
+def fill(session: Session, period: Period, now: datetime) -> int:
+    """Compute the period's days that are not cached; returns how many were."""
+    first, last = period.start.isoformat(), period.end.isoformat()
+    done = set(session.scalars(select(StatsDayDone.day).where(StatsDayDone.day >= first, StatsDayDone.day <= last)))
+    missing = [day for day in _days(period.start, period.end) if day.isoformat() not in done]
+    for start, end in _spans(missing):
+        grouped = count_live(session, Scope(Period("custom", start, end), "cell"), now)
+        rows = [{"day": day, "department_id": department or 0, "category_id": leaf,
+                 "handling_seconds": counts.handling_seconds, **{name: getattr(counts, name) for name in COUNTERS}}
+                for (department, leaf), buckets in grouped.items() for day, counts in buckets.items()]
+        if rows:
+            session.execute(insert(StatsDay), rows)
+        session.execute(insert(StatsDayDone), [{"day": day.isoformat()} for day in _days(start, end)])
+    return len(missing)
+
+
+def summed(session: Session, scope: Scope) -> Grouped:
+    """The cached counts of `scope` by its dimension and bucket."""
+    category = aliased(Category)
+    keys = {"department": StatsDay.department_id, "category": func.substr(category.code, 1, 2)}
+    key = keys.get(scope.dimension, StatsDay.category_id)
+    bucket = StatsDay.day if scope.period.grain == "day" else func.substr(StatsDay.day, 1, 7)
+    query = (select(key, bucket, func.sum(StatsDay.handling_seconds),
+                    *(func.sum(getattr(StatsDay, name)) for name in COUNTERS))
+             .where(StatsDay.day >= scope.period.start.isoformat(), StatsDay.day <= scope.period.end.isoformat())
+             .group_by(key, bucket))
+    if scope.dimension == "category" or scope.category_code:
+        query = query.join(category, category.id == StatsDay.category_id)
+    if scope.category_code:
+        query = query.where(category.code.startswith(scope.category_code, autoescape=True))
+    if scope.department_id is not None:
+        query = query.where(StatsDay.department_id == scope.department_id)
+    grouped: Grouped = defaultdict(lambda: defaultdict(Counts))
+    for group, day, seconds, *values in session.execute(query):
+        if scope.dimension == "department" and group == 0:
+            group = None
+        grouped[group][day] = Counts(handling_seconds=seconds or 0.0,
+                                     **{name: value or 0 for name, value in zip(COUNTERS, values, strict=True)})
+    return grouped
+
+
+def count(session: Session, scope: Scope, now: datetime) -> Grouped:
+    """The figures' counts of `scope` through the cache (read from the events when the cache is busy:
+    another request filling the same days at the same moment)."""
+    try:
+        refresh(session, now)
+        fill(session, scope.period, now)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return count_live(session, scope, now)
+    return summed(session, scope)

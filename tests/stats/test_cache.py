@@ -1,0 +1,72 @@
+"""The day cache gives what the events give: the same counts as reading the events, also after a change
+to an old ticket (its days are dropped and counted again) and after a calendar change (all dropped)."""
+from __future__ import annotations
+
+from datetime import date
+
+import time_machine
+from sqlalchemy import func, select
+
+from core.db import db
+from reference.models import CalendarDay
+from stats.cache import count
+from stats.metrics import rates, total
+from stats.models import StatsDayDone
+from stats.periods import around
+from stats.queries import Scope, count_live
+from submit import workflow as wf
+from submit.models import Ticket
+from tests.stats.scenario import NOW
+from tests.submit.workflow_support import people
+
+NOVEMBER = around("month", date(2026, 11, 10))
+SCOPES = [Scope(NOVEMBER), Scope(NOVEMBER, "category"), Scope(NOVEMBER, "leaf"), Scope(NOVEMBER, category_code="0101"),
+          Scope(around("week", date(2026, 11, 10)))]
+
+
+def flat(grouped) -> dict:
+    """{group: figures}, the empty buckets and groups left out."""
+    return {key: rates(total(buckets)) for key, buckets in grouped.items() if any(
+        any(vars(counts).values()) for counts in buckets.values())}
+
+
+def same_as_live(session, scope: Scope) -> dict:
+    cached = flat(count(session, scope, NOW))
+    assert cached == flat(count_live(session, scope, NOW))
+    return cached
+
+
+def test_cached_counts_are_the_events_counts(month_any_app):
+    with month_any_app.app_context():
+        for scope in SCOPES:
+            same_as_live(db.session, scope)
+        days = db.session.scalar(select(func.count()).select_from(StatsDayDone))
+        assert days == 29  # November, but for "today" (11-30), which every look counts again
+        db.session.remove()
+
+
+def test_a_change_to_an_old_ticket_is_counted_again(month_app):
+    with month_app.app_context():
+        session = db.session
+        before = same_as_live(session, Scope(NOVEMBER))
+        ticket = session.scalar(select(Ticket).where(Ticket.number == month_app.month["A"]))
+        with time_machine.travel(NOW, tick=False):  # 重办 of A (closed 11-06): its deadline moves to December
+            wf.reopen(session, ticket, actor=people(session).agent, reason="复查")
+            session.commit()
+        after = same_as_live(session, Scope(NOVEMBER))
+        grouped = count(session, Scope(NOVEMBER), NOW)
+        whole = rates(total({key: total(buckets) for key, buckets in grouped.items()}))
+        assert before != after and whole["on_time_rate"] == 50.0  # A left November's due: B ✗ F ✗ G ✓ H ✓
+        db.session.remove()
+
+
+def test_a_calendar_change_drops_every_day(month_app):
+    with month_app.app_context():
+        session = db.session
+        before = same_as_live(session, Scope(NOVEMBER))
+        session.add(CalendarDay(day=date(2026, 11, 3), is_workday=False, name="测试假日"))
+        session.commit()
+        after = same_as_live(session, Scope(NOVEMBER))
+        # A, received Mon 11-02 and closed Fri 11-06, now took 3 working days, not 4
+        assert before != after
+        db.session.remove()
