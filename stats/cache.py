@@ -3,11 +3,12 @@ the events by stats.queries.count_live and summed for a page, so a year costs a 
 thousands of rows instead of reading a million events.
 
 A cached day stays right because every change to a ticket writes a TicketEvent in the same transaction
-(submit.models): before each use the cache finds the tickets with events it has not seen (by id above
-its watermark, and by time within LAG of its last look, for transactions that commit out of id order)
-and drops every day those tickets count on (their events' days, their ratings', receipt, and every
-deadline their events record, old and new). What changes with time alone — a deadline passing makes a
-ticket due — is handled by dropping the days from the last look to today. The calendar's overrides,
+(submit.models): before each use the cache finds the events it has not seen (by id above its watermark,
+and by time within LAG of its last look, for transactions that commit out of id order) and drops the
+days they may change (changed_days: by the kind of event, up to every day the ticket counts on — its
+events' days, its ratings', its receipt and every deadline its events record, old and new). What
+changes with time alone — a deadline passing makes a ticket due — is handled by dropping the days from
+the last look to today. The calendar's overrides,
 the 响应 limit and CACHE_VERSION (bump it when a definition changes) are fingerprinted: a change drops
 everything. Dropped days are computed again when a page asks for them.
 """
@@ -19,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, union
+from sqlalchemy import delete, func, insert, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -30,7 +31,6 @@ from stats.models import COUNTERS, StatsCacheState, StatsDay, StatsDayDone
 from stats.periods import MAX_DAILY, Period
 from stats.queries import Grouped, Scope, count_live
 from submit.models import Ticket, TicketEvent, TicketRating
-from submit.workflow_config import OTHER_EVENTS, workflow
 
 CACHE_VERSION = "1"
 LAG = timedelta(minutes=5)
@@ -69,18 +69,33 @@ def _recorded_deadlines(data, found: set[date]) -> None:
                 _recorded_deadlines(value, found)
 
 
-def _event_kinds() -> tuple[str, ...]:
-    return tuple({step.event for step in workflow().transitions.values()} | set(OTHER_EVENTS))
+# What each kind of event can change in the counts (stats.queries): nothing (notes, 催办, 办理, 答复, 审核,
+# 回访 calls …: no figure reads them or the ticket columns they change); its own day and the deadlines it
+# records; the 派单 days it answers (签收, 退单); the ticket's deadline day (its 办结 or state decides if it
+# is due on time); or, when the ticket's department may change, every day the ticket counts on.
+EVERY_DAY = frozenset({"created", "dispatched"})
+ANSWERS = frozenset({"accepted", "returned"})
+DEADLINE = frozenset({"closed", "reopened", "invalidated", "merged", "extension_decided"})
+COUNTED = EVERY_DAY | ANSWERS | DEADLINE | {"extension_requested", "rated"}
 
 
-def _changed_tickets(session: Session, state: StatsCacheState) -> set[int]:
+def _changes(session: Session, state: StatsCacheState) -> dict[int, list[tuple[str, datetime, dict]]]:
+    """The counted events the cache has not seen, by ticket: above its id watermark, or within LAG of its
+    last look (a transaction may commit after one with a higher id)."""
     since = _aware(state.as_of) - LAG
-    return set(session.scalars(union(
-        select(TicketEvent.ticket_id).where(TicketEvent.id > state.event_id),
-        select(TicketEvent.ticket_id).where(TicketEvent.kind.in_(_event_kinds()), TicketEvent.at >= since))))
+    columns = (TicketEvent.id, TicketEvent.ticket_id, TicketEvent.kind, TicketEvent.at, TicketEvent.data)
+    rows = session.execute(union_all(
+        select(*columns).where(TicketEvent.id > state.event_id, TicketEvent.kind.in_(COUNTED)),
+        select(*columns).where(TicketEvent.kind.in_(COUNTED), TicketEvent.at >= since)))
+    changes, seen = defaultdict(list), set()
+    for event_id, ticket_id, kind, at, data in rows:
+        if event_id not in seen:
+            seen.add(event_id)
+            changes[ticket_id].append((kind, at, data))
+    return changes
 
 
-def _days_of(session: Session, tickets: set[int]) -> set[str]:
+def _all_days_of(session: Session, tickets: Iterable[int]) -> set[date]:
     """Every day the tickets count on."""
     found: set[date] = set()
     for chunk in _chunks(tickets):
@@ -93,6 +108,29 @@ def _days_of(session: Session, tickets: set[int]) -> set[str]:
         for received, deadline in session.execute(select(Ticket.received_at, Ticket.deadline_at)
                                                   .where(Ticket.id.in_(chunk))):
             found.update((china_date(received), china_date(deadline)))
+    return found
+
+
+def changed_days(session: Session, changes: dict[int, list[tuple[str, datetime, dict]]]) -> set[str]:
+    """The days whose counts the changes may have altered (see the kinds above)."""
+    every = {ticket for ticket, events in changes.items() if any(kind in EVERY_DAY for kind, _, _ in events)}
+    found = _all_days_of(session, every)
+    answered, deadlines = set(), set()
+    for ticket, events in changes.items():
+        if ticket in every:
+            continue
+        for kind, at, data in events:
+            found.add(china_date(at))
+            _recorded_deadlines(data, found)
+            if kind in ANSWERS:
+                answered.add(ticket)
+            if kind in DEADLINE:
+                deadlines.add(ticket)
+    for chunk in _chunks(answered):
+        found.update(china_date(at) for at in session.scalars(select(TicketEvent.at).where(
+            TicketEvent.ticket_id.in_(chunk), TicketEvent.kind == "dispatched")))
+    for chunk in _chunks(deadlines):
+        found.update(china_date(at) for at in session.scalars(select(Ticket.deadline_at).where(Ticket.id.in_(chunk))))
     return {day.isoformat() for day in found}
 
 
@@ -118,12 +156,12 @@ def refresh(session: Session, now: datetime) -> None:
             state = StatsCacheState(id=1, event_id=top, as_of=now, fingerprint=current)
             session.add(state)
     else:
-        tickets = _changed_tickets(session, state)
-        if len(tickets) > WIPE_ABOVE:
+        changes = _changes(session, state)
+        if len(changes) > WIPE_ABOVE:
             _drop(session, None)
         else:
             recent = {day.isoformat() for day in _days(china_date(state.as_of), china_date(now))}
-            _drop(session, _days_of(session, tickets) | recent)
+            _drop(session, changed_days(session, changes) | recent)
     state.event_id, state.as_of, state.fingerprint = top, now, current
     session.flush()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from core.dates import china_time
 from core.privacy import mask_phone
 from reference.models import Department
-from stats.queries import Scope, facts, listed
+from stats.queries import Calendar, Scope, facts, listed
 from stats.report import Report
 from submit.models import Ticket
 from submit.workflow_config import workflow
@@ -75,7 +75,9 @@ def _detail(name: str, value) -> str:
 def _ticket_rows(session: Session, fact_name: str, scope: Scope, now: datetime) -> Iterator[list]:
     fact = facts(session, scope, now)[fact_name]
     details = [name for name, expr in fact.sums.items() if expr is not None]
-    yield TICKET_COLUMNS + [DETAIL_LABELS[name] for name in details]
+    computed = [fact.calendar] if fact.calendar else []
+    yield TICKET_COLUMNS + [DETAIL_LABELS[name] for name in details + computed]
+    calendar = Calendar(session)
     departments = dict(session.execute(select(Department.id, Department.name)).all())
     states = workflow().states
     rows = list(listed(session, fact, scope))
@@ -84,14 +86,18 @@ def _ticket_rows(session: Session, fact_name: str, scope: Scope, now: datetime) 
         tickets = {ticket.id: ticket for ticket in session.scalars(
             select(Ticket).where(Ticket.id.in_({row[0] for row in batch}))
             .options(selectinload(Ticket.request_type), selectinload(Ticket.category)))}
-        for ticket_id, moment, department_id, *values in batch:
+        for ticket_id, moment, department_id, *values, day, other in batch:
             ticket = tickets[ticket_id]
+            if fact.calendar == "responded":
+                values.append(calendar.in_time(date.fromisoformat(day), other and date.fromisoformat(other)))
+            elif fact.calendar == "handling_workdays":
+                values.append(calendar.workdays(date.fromisoformat(other), date.fromisoformat(day)))
             state = states.get(ticket.status)
             yield [ticket.number, china_time(ticket.received_at), ticket.request_type.name, ticket.category.path_name,
                    departments.get(ticket.department_id, ""), departments.get(department_id, ""),
                    state.name if state else ticket.status, mask_phone(ticket.phone), china_time(ticket.deadline_at),
                    china_time(ticket.closed_at), china_time(moment),
-                   *(_detail(name, value) for name, value in zip(details, values, strict=True))]
+                   *(_detail(name, value) for name, value in zip(details + computed, values, strict=True))]
 
 
 def tickets_csv(session: Session, fact_name: str, scope: Scope, now: datetime) -> Iterator[str]:

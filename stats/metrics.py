@@ -23,9 +23,9 @@ Decisions (also on the page):
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from reference.workdays import WorkCalendar, end_of_day
+from reference.workdays import WorkCalendar
 from submit.workflow_config import workflow
 
 DEFAULT_RESPOND_WITHIN_WORKDAYS = 1
@@ -147,9 +147,3 @@ class WorkdayOrdinals:
 
     def respond_by(self, day: date) -> date:
         return self._calendar.nth_workday(day, self.within)
-
-    def rows(self, respond_from: date) -> list[tuple[str, int, datetime | None]]:
-        """(day, ordinal, respond_by) for the SQL: every day's ordinal, and from `respond_from` on the moment
-        a 签收 of that day's 派单 is in time until (the end of respond_by(day), UTC); None before it."""
-        return [(day.isoformat(), ordinal, end_of_day(self.respond_by(day)) if day >= respond_from else None)
-                for day, ordinal in self._ordinal.items()]

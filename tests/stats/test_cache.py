@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from core.db import db
 from reference.models import CalendarDay
-from stats.cache import count
+from stats.cache import count, refresh
 from stats.metrics import rates, total
 from stats.models import StatsDayDone
 from stats.periods import around
@@ -17,7 +17,7 @@ from stats.queries import Scope, count_live
 from submit import workflow as wf
 from submit.models import Ticket
 from tests.stats.scenario import NOW
-from tests.submit.workflow_support import people
+from tests.submit.workflow_support import department, people
 
 NOVEMBER = around("month", date(2026, 11, 10))
 SCOPES = [Scope(NOVEMBER), Scope(NOVEMBER, "category"), Scope(NOVEMBER, "leaf"), Scope(NOVEMBER, category_code="0101"),
@@ -57,6 +57,27 @@ def test_a_change_to_an_old_ticket_is_counted_again(month_app):
         grouped = count(session, Scope(NOVEMBER), NOW)
         whole = rates(total({key: total(buckets) for key, buckets in grouped.items()}))
         assert before != after and whole["on_time_rate"] == 50.0  # A left November's due: B ✗ F ✗ G ✓ H ✓
+        with time_machine.travel(NOW, tick=False):  # 派单 to SZJJ: A's receipt, rating and 办结 now count for SZJJ
+            wf.dispatch(session, ticket, actor=people(session).agent, department=department(session, "SZJJ"))
+            session.commit()
+        moved = same_as_live(session, Scope(NOVEMBER))
+        szjj = department(session, "SZJJ").id
+        assert moved[szjj]["received"] == 1 and after[szjj]["received"] == 0
+        db.session.remove()
+
+
+def test_a_note_drops_nothing_but_today(month_app):
+    with month_app.app_context():
+        session = db.session
+        same_as_live(session, Scope(NOVEMBER))
+        cached = set(session.scalars(select(StatsDayDone.day)))
+        ticket = session.scalar(select(Ticket).where(Ticket.number == month_app.month["B"]))
+        with time_machine.travel(NOW, tick=False):
+            wf.add_note(session, ticket, actor=people(session).agent, note="已电话提醒承办单位")
+            session.commit()
+        refresh(session, NOW)
+        assert set(session.scalars(select(StatsDayDone.day))) == cached - {"2026-11-30"}
+        same_as_live(session, Scope(NOVEMBER))
         db.session.remove()
 
 
