@@ -18,6 +18,7 @@ Deadline rule (the same for receipt, extensions and any other "N working days fr
 """
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Mapping
@@ -54,10 +55,15 @@ def _warn_unknown_year(year: int) -> None:
                 "State Council's schedule to the calendar table (reference/data/calendar.yaml)", year)
 
 
+@functools.lru_cache(maxsize=4096)  # the package's tables never change while running; an unknown year raises
+def _package_workday(day: date) -> bool:  # (not cached) each time, so the warning below works as before
+    return chinese_calendar.is_workday(day)
+
+
 def official_workday(day: date) -> bool:
     """The package's answer, or Monday–Friday (with a warning once per year) where it knows nothing."""
     try:
-        return chinese_calendar.is_workday(day)
+        return _package_workday(day)
     except NotImplementedError:
         _warn_unknown_year(day.year)
         return day.weekday() < 5

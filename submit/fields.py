@@ -8,6 +8,7 @@ escaped wherever it is shown, never refused for looking like HTML.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -88,6 +89,7 @@ class CleanSubmission:
     attachments: tuple[AttachmentIn, ...]
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of the text; parsing costs ~0.1 ms (bench/intake)
 def normalise_phone(text: str) -> str | None:
     """National digits of a valid mainland mobile or landline (13812345678, 03517654321), else None."""
     try:

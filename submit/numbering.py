@@ -11,11 +11,10 @@ import re
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlalchemy.orm import Session
 
 from core.dates import china_date
-from core.db import upsert
 from submit.models import TicketSequence
 
 SEQUENCE_DIGITS = 6
@@ -31,14 +30,16 @@ def number_scope(received_at: datetime, city_code: str | None = None) -> str:
     return f"{code}{china_date(received_at):%Y%m%d}"
 
 
+# The same SQL on both databases, written out: SQLAlchemy's dialect upserts are compiled afresh on every
+# call (not cacheable), ≈ 0.6 ms more while the day's counter is held (bench/intake).
+NEXT_VALUE = text("INSERT INTO ticket_sequence (scope, value) VALUES (:scope, 1) ON CONFLICT (scope) "
+                  "DO UPDATE SET value = ticket_sequence.value + 1 RETURNING value")
+
+
 def next_number(session: Session, received_at: datetime, city_code: str | None = None) -> str:
     """Take the next number of the day (locks the day's counter until the transaction ends)."""
     scope = number_scope(received_at, city_code)
-    table = TicketSequence.__table__
-    statement = (upsert(session, TicketSequence).values(scope=scope, value=1)
-                 .on_conflict_do_update(index_elements=["scope"], set_={"value": table.c.value + 1})
-                 .returning(table.c.value))
-    value = session.execute(statement).scalar_one()
+    value = session.execute(NEXT_VALUE, {"scope": scope}).scalar_one()
     return f"{scope}{value:0{SEQUENCE_DIGITS}d}"
 
 
