@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select, union_all
@@ -31,6 +34,8 @@ from stats.models import COUNTERS, StatsCacheState, StatsDay, StatsDayDone
 from stats.periods import MAX_DAILY, Period
 from stats.queries import Grouped, Scope, count_live
 from submit.models import Ticket, TicketEvent, TicketRating
+
+log = logging.getLogger(__name__)
 
 CACHE_VERSION = "1"
 LAG = timedelta(minutes=5)
@@ -81,13 +86,13 @@ COUNTED = EVERY_DAY | ANSWERS | DEADLINE | {"extension_requested", "rated"}
 
 def _changes(session: Session, state: StatsCacheState) -> dict[int, list[tuple[str, datetime, dict]]]:
     """The counted events the cache has not seen, by ticket: above its id watermark, or within LAG of its
-    last look (a transaction may commit after one with a higher id)."""
+    last look and not among those it saw then (a transaction may commit after one with a higher id)."""
     since = _aware(state.as_of) - LAG
     columns = (TicketEvent.id, TicketEvent.ticket_id, TicketEvent.kind, TicketEvent.at, TicketEvent.data)
     rows = session.execute(union_all(
         select(*columns).where(TicketEvent.id > state.event_id, TicketEvent.kind.in_(COUNTED)),
         select(*columns).where(TicketEvent.kind.in_(COUNTED), TicketEvent.at >= since)))
-    changes, seen = defaultdict(list), set()
+    changes, seen = defaultdict(list), set(json.loads(state.recent or "[]"))  # seen: taken at the last look
     for event_id, ticket_id, kind, at, data in rows:
         if event_id not in seen:
             seen.add(event_id)
@@ -111,9 +116,16 @@ def _all_days_of(session: Session, tickets: Iterable[int]) -> set[date]:
     return found
 
 
+def _moves(kind: str, data: dict) -> bool:
+    """Whether the event may change the ticket's department (a 派单 elsewhere), or makes a new ticket."""
+    if kind == "dispatched" and isinstance(data, dict) and "previous_department" in data:
+        return data.get("previous_department") != data.get("department")
+    return kind in EVERY_DAY
+
+
 def changed_days(session: Session, changes: dict[int, list[tuple[str, datetime, dict]]]) -> set[str]:
     """The days whose counts the changes may have altered (see the kinds above)."""
-    every = {ticket for ticket, events in changes.items() if any(kind in EVERY_DAY for kind, _, _ in events)}
+    every = {ticket for ticket, events in changes.items() if any(_moves(kind, data) for kind, _, data in events)}
     found = _all_days_of(session, every)
     answered, deadlines = set(), set()
     for ticket, events in changes.items():
@@ -122,7 +134,7 @@ def changed_days(session: Session, changes: dict[int, list[tuple[str, datetime, 
         for kind, at, data in events:
             found.add(china_date(at))
             _recorded_deadlines(data, found)
-            if kind in ANSWERS:
+            if kind in ANSWERS or kind == "dispatched":
                 answered.add(ticket)
             if kind in DEADLINE:
                 deadlines.add(ticket)
@@ -145,24 +157,32 @@ def _drop(session: Session, days: set[str] | None) -> None:
         session.execute(delete(StatsDayDone).where(StatsDayDone.day.in_(chunk)))
 
 
+def _recent_ids(session: Session, now: datetime) -> list[int]:
+    return list(session.scalars(select(TicketEvent.id).where(TicketEvent.kind.in_(COUNTED),
+                                                             TicketEvent.at >= now - LAG)))
+
+
 def refresh(session: Session, now: datetime) -> None:
-    """Drop what changed since the cache last looked, and move its watermark to now."""
+    """Drop what changed since the cache last looked, and move its watermark to now (written only when
+    something was dropped or a day has passed)."""
     state = session.get(StatsCacheState, 1)
     current = fingerprint(session)
-    top = session.scalar(select(func.max(TicketEvent.id))) or 0
     if state is None or state.fingerprint != current:
         _drop(session, None)
-        if state is None:
-            state = StatsCacheState(id=1, event_id=top, as_of=now, fingerprint=current)
-            session.add(state)
     else:
         changes = _changes(session, state)
+        if not changes and china_date(state.as_of) == china_date(now):
+            return
         if len(changes) > WIPE_ABOVE:
             _drop(session, None)
-        else:
-            recent = {day.isoformat() for day in _days(china_date(state.as_of), china_date(now))}
-            _drop(session, changed_days(session, changes) | recent)
-    state.event_id, state.as_of, state.fingerprint = top, now, current
+        else:  # and the days since the last look: deadlines passed since make tickets due
+            since_last = {day.isoformat() for day in _days(china_date(state.as_of), china_date(now))}
+            _drop(session, changed_days(session, changes) | since_last)
+    top, recent = session.scalar(select(func.max(TicketEvent.id))) or 0, json.dumps(_recent_ids(session, now))
+    if state is None:
+        state = StatsCacheState(id=1)
+        session.add(state)
+    state.event_id, state.as_of, state.fingerprint, state.recent = top, now, current, recent
     session.flush()
 
 
@@ -181,10 +201,13 @@ def _spans(days: list[date]) -> Iterator[tuple[date, date]]:
 
 
 def fill(session: Session, period: Period, now: datetime) -> int:
-    """Compute the period's days that are not cached; returns how many were."""
-    first, last = period.start.isoformat(), period.end.isoformat()
+    """Compute the period's days before today that are not cached; returns how many were."""
+    last_day = min(period.end, china_date(now) - timedelta(days=1))
+    if last_day < period.start:
+        return 0
+    first, last = period.start.isoformat(), last_day.isoformat()
     done = set(session.scalars(select(StatsDayDone.day).where(StatsDayDone.day >= first, StatsDayDone.day <= last)))
-    missing = [day for day in _days(period.start, period.end) if day.isoformat() not in done]
+    missing = [day for day in _days(period.start, last_day) if day.isoformat() not in done]
     for start, end in _spans(missing):
         grouped = count_live(session, Scope(Period("custom", start, end), "cell"), now)
         rows = [{"day": day, "department_id": department or 0, "category_id": leaf,
@@ -228,7 +251,15 @@ def count(session: Session, scope: Scope, now: datetime) -> Grouped:
         refresh(session, now)
         fill(session, scope.period, now)
         session.commit()
-    except IntegrityError:
+    except IntegrityError as clash:
         session.rollback()
+        log.warning("figures cache busy, counted from the events: %s", clash.orig)
         return count_live(session, scope, now)
-    return summed(session, scope)
+    grouped = summed(session, scope)
+    today = china_date(now)
+    if scope.period.end >= today:  # today (and any later day asked for) is read from the events
+        ahead = replace(scope, period=Period("custom", max(scope.period.start, today), scope.period.end))
+        for key, buckets in count_live(session, ahead, now, bucket=scope.period.bucket).items():
+            for bucket, counts in buckets.items():
+                grouped[key][bucket].add(counts)
+    return grouped

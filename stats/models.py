@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, Integer, String
+from sqlalchemy import Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, Timestamp
@@ -53,6 +53,7 @@ class StatsCacheState(Base):
     __tablename__ = "stats_cache_state"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    event_id: Mapped[int] = mapped_column(Integer)
+    event_id: Mapped[int] = mapped_column(Integer, default=0)
     as_of: Mapped[datetime] = mapped_column(Timestamp())
     fingerprint: Mapped[str] = mapped_column(String(64))
+    recent: Mapped[str] = mapped_column(Text, default="[]")  # ids of the events seen within LAG of as_of (JSON)

@@ -142,11 +142,14 @@ def facts(session: Session, scope: Scope, now: datetime) -> dict[str, Fact]:
     # by one of them, or by 合并/无效, which no 签收 follows), found by LEAD over those events from the
     # period's start to RESPONSE_HORIZON after its end.
     order = (event.at, event.id)
-    answers = (select(event.id, event.ticket_id, event.kind, event.at,  # covered by ix_ticket_event_kind_at_ticket
+    dispatched = aliased(TicketEvent)
+    in_period = select(dispatched.ticket_id).where(dispatched.kind == "dispatched", dispatched.at >= start,
+                                                   dispatched.at < end)
+    answers = (select(event.id, event.ticket_id, event.kind, event.at,
                       func.lead(event.kind).over(partition_by=event.ticket_id, order_by=order).label("next_kind"),
                       func.lead(event.at).over(partition_by=event.ticket_id, order_by=order).label("next_at"))
-               .where(event.kind.in_(("dispatched", "accepted", "returned")), event.at >= start,
-                      event.at < end + RESPONSE_HORIZON)
+               .where(event.ticket_id.in_(in_period), event.kind.in_(("dispatched", "accepted", "returned")),
+                      event.at >= start, event.at < end + RESPONSE_HORIZON)
                .subquery("answers"))
     accepted_day = case((answers.c.next_kind == "accepted", china_day(answers.c.next_at)), else_=None)
     on_time = case((and_(Ticket.closed_at.is_not(None), Ticket.closed_at <= Ticket.deadline_at), 1), else_=0)
@@ -178,9 +181,11 @@ def facts(session: Session, scope: Scope, now: datetime) -> dict[str, Fact]:
     }
 
 
-def count_live(session: Session, scope: Scope, now: datetime) -> Grouped:
+def count_live(session: Session, scope: Scope, now: datetime, bucket=None) -> Grouped:
     """Every figure's counts in `scope`, read from the events now: {group key: {bucket: Counts}} (for the
-    "cell" dimension the key is (department id, leaf id) and the bucket the day)."""
+    "cell" dimension the key is (department id, leaf id) and the bucket the day). `bucket`: day → bucket,
+    when it is not the period's own (a part of a longer period)."""
+    bucket = bucket or scope.period.bucket
     grouped: Grouped = defaultdict(lambda: defaultdict(Counts))
     calendar = Calendar(session)
     width = 2 if scope.dimension == "cell" else 1
@@ -191,7 +196,7 @@ def count_live(session: Session, scope: Scope, now: datetime) -> Grouped:
             day = date.fromisoformat(row[width])
             other = row[width + 1] if fact.other_day is not None else None
             values = row[width + (2 if fact.other_day is not None else 1):]
-            counts = grouped[key][day.isoformat() if width == 2 else scope.period.bucket(day)]
+            counts = grouped[key][day.isoformat() if width == 2 else bucket(day)]
             for name, value in zip(names, values, strict=True):
                 setattr(counts, name, getattr(counts, name) + (value or 0))
             apply_calendar(calendar, fact, counts, day, other, values[0])

@@ -38,6 +38,7 @@ def upgrade():
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('as_of', sa.DateTime(timezone=True), nullable=False),
     sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('recent', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stats_cache_state'))
     )
     with op.batch_alter_table('ticket', schema=None) as batch_op:
