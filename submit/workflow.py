@@ -64,10 +64,11 @@ def role_name(role: str) -> str:
 
 
 def can_view(ticket: Ticket, staff: StaffUser) -> bool:
-    """A handler sees its department's tickets (主办 or 协办); every other staff role sees all."""
+    """A handler sees its department's tickets (主办 or 协办) once the hotline has dispatched them (a
+    ticket waiting for 派单 is the hotline's, whatever its category's default unit); other staff see all."""
     if staff.role != "handler":
         return True
-    return staff.department_id is not None and (
+    return staff.department_id is not None and ticket.dispatched_at is not None and (
         ticket.department_id == staff.department_id
         or any(department.id == staff.department_id for department in ticket.co_departments))
 

@@ -145,7 +145,7 @@ def visible_condition(staff: StaffUser):
         return None
     if staff.department_id is None:
         return false()
-    own = select(Ticket.id).where(Ticket.department_id == staff.department_id)
+    own = select(Ticket.id).where(Ticket.department_id == staff.department_id, Ticket.dispatched_at.is_not(None))
     helping = select(TicketCoDepartment.ticket_id).where(TicketCoDepartment.department_id == staff.department_id)
     return Ticket.id.in_(union(own, helping))
 

@@ -231,13 +231,13 @@ def test_two_dispatches_at_the_same_moment_one_wins(any_desk):
 
 
 @pytest.mark.parametrize("status, who, action, fields, words", [
-    ("received", "handler", "accept", {}, "不能签收"),
+    ("received", "handler", "accept", {}, None),  # not dispatched yet: the hotline's, not shown to departments
     ("dispatched", "handler", "start", {}, "不能开始办理"),
     ("dispatched", "handler", "reply", {"note": "已处理"}, "不能答复"),
     ("dispatched", "agent", "close", {}, "不能办结"),
     ("closed", "supervisor", "chase", {}, "不能催办"),
     ("received", "agent", "reopen", {}, "不能重办"),
-    ("received", "handler", "request_extension", {"days": "2", "reason": "需协调"}, "不能申请延期"),
+    ("closed", "handler", "request_extension", {"days": "2", "reason": "需协调"}, "不能申请延期"),
     ("dispatched", "other_handler", "accept", {}, None),  # another department's ticket: not even shown
     ("accepted", "supervisor", "decide_extension", {"approved": "yes"}, "没有待审批的延期申请"),
     ("closed", "agent", "mark_invalid", {"reason": "骚扰"}, "不能无效"),

@@ -117,3 +117,13 @@ def test_a_view_is_recorded_before_the_number_is_shown(desk, monkeypatch):
     response = agent.post(f"{BASE}/{number}/contact", data={"csrf_token": token})
     assert response.status_code == 500 and PHONE not in response.get_data(as_text=True)
     assert desk.run(lambda flow: flow.session.query(TicketEvent).filter_by(kind="contact_viewed").count()) == 0
+
+
+def test_a_department_sees_its_tickets_only_once_the_hotline_dispatched_them(desk):
+    waiting = desk.ticket()  # heating, so RLJT by its category, but still the hotline's to dispatch
+    handler = desk.client("handler")
+    assert handler.get(f"{BASE}/{waiting}").status_code == 404
+    assert waiting not in listed(handler.get(f"{BASE}/", query_string={"tab": "all"}).get_data(as_text=True))
+    desk.workflow(waiting, "dispatch", "agent", department="RLJT")
+    assert handler.get(f"{BASE}/{waiting}").status_code == 200
+    assert waiting in listed(handler.get(f"{BASE}/", query_string={"tab": "all"}).get_data(as_text=True))
