@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from core.dates import china_date
 from core.db import db
+from core.privacy import mask_phone
 from submit import messages
 from submit.attachments import photos, wait_for_photos
-from submit.chat_details import mask_phone
 from submit.chat_draft import Draft
 from submit.chat_flow import Again, Finish, Goto, Next, Outcome, Turn
 from submit.chat_tickets import h5_url

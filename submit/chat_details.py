@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from core.privacy import mask_phone
 from faq.fields import clean_text
 from submit import messages
 from submit.attachments import start_download
@@ -14,10 +15,6 @@ from submit.fields import MAX_ADDRESS, MAX_ATTACHMENTS, MAX_NAME, normalise_phon
 MIN_ADDRESS = 4
 PHONE_IN_TEXT = re.compile(r"(?:\+?86[\s-]?)?(?:1\d{2}[\s-]?\d{4}[\s-]?\d{4}|0\d{2,3}[\s-]?\d{7,8})")
 ONLY_NUMBERS = re.compile(r"[\d\s+\-()（）]+")
-
-
-def mask_phone(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
 
 
 # --- where ------------------------------------------------------------------------------------------
