@@ -19,7 +19,7 @@ from stats.report import UNDISPATCHED
 from submit.models import Ticket
 from submit.workflow_config import workflow
 
-LIST_LIMIT = 300
+LIST_LIMIT = 100  # the rest: the queue, filtered to overdue or due soon
 
 
 @dataclass

@@ -42,8 +42,23 @@ def group_labels(session: Session, dimension: str, keys) -> dict[object, str]:
         return {**dict(rows.all()), None: UNDISPATCHED}
     if dimension == "category":
         return dict(session.execute(select(Category.code, Category.name).where(Category.code.in_(keys))).all())
-    return {category.id: category.path_name
-            for category in session.scalars(select(Category).where(Category.id.in_(keys)))}
+    paths = category_paths(session)
+    return {key: paths.get(key, str(key)) for key in keys}
+
+
+def category_paths(session: Session) -> dict[int, str]:
+    """Every category's path name (城乡建设 → 供热 → 暖气不热) from one query, not one per parent."""
+    tree = {id_: (name, parent) for id_, name, parent in session.execute(
+        select(Category.id, Category.name, Category.parent_id))}
+
+    def path(id_) -> str:
+        names = []
+        while id_ in tree:
+            name, id_ = tree[id_]
+            names.append(name)
+        return " → ".join(reversed(names))
+
+    return {id_: path(id_) for id_ in tree}
 
 
 def build_report(session: Session, scope: Scope, now: datetime) -> Report:
