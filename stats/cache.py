@@ -1,4 +1,4 @@
-"""The figures' day cache: counts per China day, department and leaf (stats.models.StatsDay), filled from
+"""The figures' cache: counts per China day, department and leaf (stats.models.StatsDay), filled from
 the events by stats.queries.count_live and summed for a page, so a year costs a sum over a few tens of
 thousands of rows instead of reading a million events.
 
@@ -8,39 +8,38 @@ and by time within LAG of its last look, for transactions that commit out of id 
 days they may change (changed_days: by the kind of event, up to every day the ticket counts on — its
 events' days, its ratings', its receipt and every deadline its events record, old and new). What
 changes with time alone — a deadline passing makes a ticket due — is handled by dropping the days from
-the last look to today. The calendar's overrides,
-the 响应 limit and CACHE_VERSION (bump it when a definition changes) are fingerprinted: a change drops
-everything. Dropped days are computed again when a page asks for them.
+the last look to today; today itself (and any later day a period asks for) is never cached but read
+from the events on every look. The calendar's overrides, the 响应 limit and CACHE_VERSION (bump it when
+a definition changes) are fingerprinted: a change drops everything. Dropped days are computed again
+when a page asks for them; whole past months are summed once more into StatsMonth, which a year reads.
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, union_all
+from sqlalchemy import delete, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from core.dates import china_date
 from reference.models import CalendarDay, Category
+from stats.cache_changes import COUNTED, LAG, changed_days, changes_since, chunks
 from stats.metrics import Counts, respond_within_workdays
-from stats.models import COUNTERS, StatsCacheState, StatsDay, StatsDayDone
+from stats.models import COUNTERS, StatsCacheState, StatsDay, StatsDayDone, StatsMonth, StatsMonthDone
 from stats.periods import MAX_DAILY, Period
 from stats.queries import Grouped, Scope, count_live
-from submit.models import Ticket, TicketEvent, TicketRating
+from submit.models import TicketEvent
 
 log = logging.getLogger(__name__)
 
 CACHE_VERSION = "1"
-LAG = timedelta(minutes=5)
 WIPE_ABOVE = 3_000  # more changed tickets than this since the last look: drop everything
-CHUNK = 500
 
 
 def fingerprint(session: Session) -> str:
@@ -49,112 +48,24 @@ def fingerprint(session: Session) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
 
 
-def _recorded_deadlines(data, found: set[date]) -> None:
-    """Every deadline an event's data records (deadline, old_deadline, also nested), as China days."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key in ("deadline", "old_deadline") and isinstance(value, str):
-                with contextlib.suppress(ValueError):
-                    found.add(china_date(datetime.fromisoformat(value)))
-            else:
-                _recorded_deadlines(value, found)
-
-
-# What each kind of event can change in the counts (stats.queries): nothing (notes, 催办, 办理, 答复, 审核,
-# 回访 calls …: no figure reads them or the ticket columns they change); its own day and the deadlines it
-# records; the 派单 days it answers (签收, 退单); the ticket's deadline day (its 办结 or state decides if it
-# is due on time); or, when the ticket's department may change, every day the ticket counts on.
-EVERY_DAY = frozenset({"created", "dispatched"})
-ANSWERS = frozenset({"accepted", "returned"})
-DEADLINE = frozenset({"closed", "reopened", "invalidated", "merged", "extension_decided"})
-COUNTED = EVERY_DAY | ANSWERS | DEADLINE | {"extension_requested", "rated"}
-
-
-def _changes(session: Session, state: StatsCacheState) -> dict[int, list[tuple[str, datetime, dict]]]:
-    """The counted events the cache has not seen, by ticket: above its id watermark, or within LAG of its
-    last look and not among those it saw then (a transaction may commit after one with a higher id)."""
-    since = _aware(state.as_of) - LAG
-    columns = (TicketEvent.id, TicketEvent.ticket_id, TicketEvent.kind, TicketEvent.at, TicketEvent.data)
-    rows = session.execute(union_all(
-        select(*columns).where(TicketEvent.id > state.event_id, TicketEvent.kind.in_(COUNTED)),
-        select(*columns).where(TicketEvent.kind.in_(COUNTED), TicketEvent.at >= since)))
-    changes, seen = defaultdict(list), set(json.loads(state.recent or "[]"))  # seen: taken at the last look
-    for event_id, ticket_id, kind, at, data in rows:
-        if event_id not in seen:
-            seen.add(event_id)
-            changes[ticket_id].append((kind, at, data))
-    return changes
-
-
-def _all_days_of(session: Session, tickets: Iterable[int]) -> set[date]:
-    """Every day the tickets count on."""
-    found: set[date] = set()
-    for chunk in _chunks(tickets):
-        events = select(TicketEvent.at, TicketEvent.data).where(TicketEvent.ticket_id.in_(chunk))
-        for at, data in session.execute(events):
-            found.add(china_date(at))
-            _recorded_deadlines(data, found)
-        found.update(china_date(at) for at in session.scalars(
-            select(TicketRating.created_at).where(TicketRating.ticket_id.in_(chunk))))
-        for received, deadline in session.execute(select(Ticket.received_at, Ticket.deadline_at)
-                                                  .where(Ticket.id.in_(chunk))):
-            found.update((china_date(received), china_date(deadline)))
-    return found
-
-
-def _moves(kind: str, data: dict) -> bool:
-    """Whether the event may change the ticket's department (a 派单 elsewhere), or makes a new ticket."""
-    if kind == "dispatched" and isinstance(data, dict) and "previous_department" in data:
-        return data.get("previous_department") != data.get("department")
-    return kind in EVERY_DAY
-
-
-def changed_days(session: Session, changes: dict[int, list[tuple[str, datetime, dict]]]) -> set[str]:
-    """The days whose counts the changes may have altered (see the kinds above)."""
-    every = {ticket for ticket, events in changes.items() if any(_moves(kind, data) for kind, _, data in events)}
-    found = _all_days_of(session, every)
-    answered, deadlines = set(), set()
-    for ticket, events in changes.items():
-        if ticket in every:
-            continue
-        for kind, at, data in events:
-            found.add(china_date(at))
-            _recorded_deadlines(data, found)
-            if kind in ANSWERS or kind == "dispatched":
-                answered.add(ticket)
-            if kind in DEADLINE:
-                deadlines.add(ticket)
-    for chunk in _chunks(answered):
-        found.update(china_date(at) for at in session.scalars(select(TicketEvent.at).where(
-            TicketEvent.ticket_id.in_(chunk), TicketEvent.kind == "dispatched")))
-    for chunk in _chunks(deadlines):
-        found.update(china_date(at) for at in session.scalars(select(Ticket.deadline_at).where(Ticket.id.in_(chunk))))
-    return {day.isoformat() for day in found}
-
-
 def _drop(session: Session, days: set[str] | None) -> None:
-    """Drop the given days (None: all of them)."""
+    """Drop the given days and their months (None: everything)."""
     if days is None:
-        session.execute(delete(StatsDay))
-        session.execute(delete(StatsDayDone))
+        for table in (StatsDay, StatsDayDone, StatsMonth, StatsMonthDone):
+            session.execute(delete(table))
         return
-    for chunk in _chunks(days):
+    for chunk in chunks(days):
         session.execute(delete(StatsDay).where(StatsDay.day.in_(chunk)))
         session.execute(delete(StatsDayDone).where(StatsDayDone.day.in_(chunk)))
+    for chunk in chunks({day[:7] for day in days}):
+        session.execute(delete(StatsMonth).where(StatsMonth.month.in_(chunk)))
+        session.execute(delete(StatsMonthDone).where(StatsMonthDone.month.in_(chunk)))
 
 
 def _recent_ids(session: Session, now: datetime) -> list[int]:
@@ -170,7 +81,7 @@ def refresh(session: Session, now: datetime) -> None:
     if state is None or state.fingerprint != current:
         _drop(session, None)
     else:
-        changes = _changes(session, state)
+        changes = changes_since(session, state)
         if not changes and china_date(state.as_of) == china_date(now):
             return
         if len(changes) > WIPE_ABOVE:
@@ -216,31 +127,77 @@ def fill(session: Session, period: Period, now: datetime) -> int:
         if rows:
             session.execute(insert(StatsDay), rows)
         session.execute(insert(StatsDayDone), [{"day": day.isoformat()} for day in _days(start, end)])
+    _roll_months(session, period.start, last_day)
     return len(missing)
 
 
-def summed(session: Session, scope: Scope) -> Grouped:
-    """The cached counts of `scope` by its dimension and bucket."""
+def _whole_months(first: date, last: date) -> list[str]:
+    """The months wholly inside [first, last]."""
+    months = sorted({day.strftime("%Y-%m") for day in _days(first, last)})
+    return [month for month in months if first <= _month_start(month) and _month_end(month) <= last]
+
+
+def _month_start(month: str) -> date:
+    return date.fromisoformat(f"{month}-01")
+
+
+def _month_end(month: str) -> date:
+    return (_month_start(month) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def _roll_months(session: Session, first: date, last: date) -> None:
+    """Sum the cached days of each whole month in [first, last] (all in the past) into StatsMonth."""
+    months = _whole_months(first, last)
+    done = set(session.scalars(select(StatsMonthDone.month).where(StatsMonthDone.month.in_(months))))
+    columns = ("department_id", "category_id", "handling_seconds", *COUNTERS)
+    for month in months:
+        if month in done:
+            continue
+        rows = (select(literal(month), StatsDay.department_id, StatsDay.category_id,
+                       *(func.sum(getattr(StatsDay, name)) for name in columns[2:]))
+                .where(StatsDay.day >= f"{month}-01", StatsDay.day <= _month_end(month).isoformat())
+                .group_by(StatsDay.department_id, StatsDay.category_id))
+        session.execute(insert(StatsMonth).from_select(["month", *columns], rows))
+        session.execute(insert(StatsMonthDone).values(month=month))
+
+
+def _sum(session: Session, scope: Scope, table, where, bucket, grouped: Grouped) -> None:
     category = aliased(Category)
-    keys = {"department": StatsDay.department_id, "category": func.substr(category.code, 1, 2)}
-    key = keys.get(scope.dimension, StatsDay.category_id)
-    bucket = StatsDay.day if scope.period.grain == "day" else func.substr(StatsDay.day, 1, 7)
-    query = (select(key, bucket, func.sum(StatsDay.handling_seconds),
-                    *(func.sum(getattr(StatsDay, name)) for name in COUNTERS))
-             .where(StatsDay.day >= scope.period.start.isoformat(), StatsDay.day <= scope.period.end.isoformat())
-             .group_by(key, bucket))
+    key = {"department": table.department_id, "category": func.substr(category.code, 1, 2)}.get(
+        scope.dimension, table.category_id)
+    sums = (func.sum(getattr(table, name)) for name in COUNTERS)
+    query = select(key, bucket, func.sum(table.handling_seconds), *sums).where(*where).group_by(key, bucket)
     if scope.dimension == "category" or scope.category_code:
-        query = query.join(category, category.id == StatsDay.category_id)
+        query = query.join(category, category.id == table.category_id)
     if scope.category_code:
         query = query.where(category.code.startswith(scope.category_code, autoescape=True))
     if scope.department_id is not None:
-        query = query.where(StatsDay.department_id == scope.department_id)
-    grouped: Grouped = defaultdict(lambda: defaultdict(Counts))
-    for group, day, seconds, *values in session.execute(query):
+        query = query.where(table.department_id == scope.department_id)
+    for group, name, seconds, *values in session.execute(query):
         if scope.dimension == "department" and group == 0:
             group = None
-        grouped[group][day] = Counts(handling_seconds=seconds or 0.0,
-                                     **{name: value or 0 for name, value in zip(COUNTERS, values, strict=True)})
+        grouped[group][name].add(Counts(handling_seconds=seconds or 0.0,
+                                        **{field: value or 0 for field, value in zip(COUNTERS, values, strict=True)}))
+
+
+def summed(session: Session, scope: Scope) -> Grouped:
+    """The cached counts of `scope` by its dimension and bucket: whole months from StatsMonth when the
+    trend is by month, the other days from StatsDay."""
+    period, grouped = scope.period, defaultdict(lambda: defaultdict(Counts))
+    months = []
+    if period.grain == "month":
+        wanted = _whole_months(period.start, period.end)
+        months = sorted(session.scalars(select(StatsMonthDone.month).where(StatsMonthDone.month.in_(wanted))))
+        _sum(session, scope, StatsMonth, [StatsMonth.month.in_(months)], StatsMonth.month, grouped)
+    day_bucket = StatsDay.day if period.grain == "day" else func.substr(StatsDay.day, 1, 7)
+    start = period.start
+    for month in [*months, None]:  # the days between the whole months read from StatsMonth
+        end = _month_start(month) - timedelta(days=1) if month else period.end
+        if start <= end:
+            _sum(session, scope, StatsDay, [StatsDay.day >= start.isoformat(), StatsDay.day <= end.isoformat()],
+                 day_bucket, grouped)
+        if month:
+            start = _month_end(month) + timedelta(days=1)
     return grouped
 
 

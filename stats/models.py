@@ -14,14 +14,11 @@ COUNTERS = ("received", "dispatched", "responded", "rated", "solved", "satisfied
             "handling_workdays", "returned", "extensions", "extensions_approved")
 
 
-class StatsDay(Base):
-    """stats.metrics.Counts of one China day for one department (0: none) and one leaf category."""
+class _Counts:
+    """stats.metrics.Counts as columns."""
 
-    __tablename__ = "stats_day"
-
-    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD
-    department_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: none
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # a leaf
     received: Mapped[int] = mapped_column(Integer, default=0)
     dispatched: Mapped[int] = mapped_column(Integer, default=0)
     responded: Mapped[int] = mapped_column(Integer, default=0)
@@ -36,6 +33,30 @@ class StatsDay(Base):
     returned: Mapped[int] = mapped_column(Integer, default=0)
     extensions: Mapped[int] = mapped_column(Integer, default=0)
     extensions_approved: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StatsDay(_Counts, Base):
+    """The counts of one China day for one department and one leaf category."""
+
+    __tablename__ = "stats_day"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD
+
+
+class StatsMonth(_Counts, Base):
+    """The sum of a whole past month's StatsDay rows (a year of figures reads twelve of these per cell)."""
+
+    __tablename__ = "stats_month"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+
+
+class StatsMonthDone(Base):
+    """A month whose StatsMonth rows are complete."""
+
+    __tablename__ = "stats_month_done"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
 
 
 class StatsDayDone(Base):

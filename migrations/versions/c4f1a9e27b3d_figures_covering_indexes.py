@@ -1,5 +1,5 @@
 """figures: covering indexes for tickets received and due, and events by kind and time with their ticket;
-the figures' day cache (stats_day, stats_day_done, stats_cache_state)
+the figures' cache (stats_day, stats_day_done, stats_month, stats_month_done, stats_cache_state)
 
 Revision ID: c4f1a9e27b3d
 Revises: f0e218cd6733
@@ -17,22 +17,26 @@ branch_labels = None
 depends_on = None
 
 
+COUNTERS = ["received", "dispatched", "responded", "rated", "solved", "satisfied", "due", "on_time", "closed",
+            "handling_workdays", "returned", "extensions", "extensions_approved"]
+
+
 def upgrade():
-    counters = ["received", "dispatched", "responded", "rated", "solved", "satisfied", "due", "on_time", "closed",
-                "handling_workdays", "returned", "extensions", "extensions_approved"]
-    op.create_table('stats_day',
-    sa.Column('day', sa.String(length=10), nullable=False),
-    sa.Column('department_id', sa.Integer(), nullable=False),
-    sa.Column('category_id', sa.Integer(), nullable=False),
-    *[sa.Column(name, sa.Integer(), nullable=False) for name in counters[:9]],
-    sa.Column('handling_seconds', sa.Float(), nullable=False),
-    *[sa.Column(name, sa.Integer(), nullable=False) for name in counters[9:]],
-    sa.PrimaryKeyConstraint('day', 'department_id', 'category_id', name=op.f('pk_stats_day'))
-    )
-    op.create_table('stats_day_done',
-    sa.Column('day', sa.String(length=10), nullable=False),
-    sa.PrimaryKeyConstraint('day', name=op.f('pk_stats_day_done'))
-    )
+    def counts(key):
+        return [key, sa.Column('department_id', sa.Integer(), nullable=False),
+                sa.Column('category_id', sa.Integer(), nullable=False),
+                *[sa.Column(name, sa.Integer(), nullable=False) for name in COUNTERS[:9]],
+                sa.Column('handling_seconds', sa.Float(), nullable=False),
+                *[sa.Column(name, sa.Integer(), nullable=False) for name in COUNTERS[9:]]]
+
+    op.create_table('stats_day', *counts(sa.Column('day', sa.String(length=10), nullable=False)),
+                    sa.PrimaryKeyConstraint('day', 'department_id', 'category_id', name=op.f('pk_stats_day')))
+    op.create_table('stats_day_done', sa.Column('day', sa.String(length=10), nullable=False),
+                    sa.PrimaryKeyConstraint('day', name=op.f('pk_stats_day_done')))
+    op.create_table('stats_month', *counts(sa.Column('month', sa.String(length=7), nullable=False)),
+                    sa.PrimaryKeyConstraint('month', 'department_id', 'category_id', name=op.f('pk_stats_month')))
+    op.create_table('stats_month_done', sa.Column('month', sa.String(length=7), nullable=False),
+                    sa.PrimaryKeyConstraint('month', name=op.f('pk_stats_month_done')))
     op.create_table('stats_cache_state',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
@@ -53,6 +57,8 @@ def upgrade():
 
 def downgrade():
     op.drop_table('stats_cache_state')
+    op.drop_table('stats_month_done')
+    op.drop_table('stats_month')
     op.drop_table('stats_day_done')
     op.drop_table('stats_day')
     with op.batch_alter_table('ticket_event', schema=None) as batch_op:

@@ -11,8 +11,8 @@ from core.db import db
 from reference.models import CalendarDay
 from stats.cache import count, refresh
 from stats.metrics import rates, total
-from stats.models import StatsDayDone
-from stats.periods import around
+from stats.models import StatsDayDone, StatsMonthDone
+from stats.periods import Period, around
 from stats.queries import Scope, count_live
 from submit import workflow as wf
 from submit.models import Ticket
@@ -90,4 +90,20 @@ def test_a_calendar_change_drops_every_day(month_app):
         after = same_as_live(session, Scope(NOVEMBER))
         # A, received Mon 11-02 and closed Fri 11-06, now took 3 working days, not 4
         assert before != after
+        db.session.remove()
+
+
+def test_whole_past_months_are_read_from_their_sums(month_any_app):
+    autumn = Scope(Period("custom", date(2026, 9, 1), date(2026, 11, 30)))  # by month: September, October whole
+    with month_any_app.app_context():
+        session = db.session
+        before = same_as_live(session, autumn)
+        assert set(session.scalars(select(StatsMonthDone.month))) == {"2026-09", "2026-10"}
+        ticket = session.scalar(select(Ticket).where(Ticket.number == month_any_app.month["H"]))
+        with time_machine.travel(NOW, tick=False):  # H, received in October, moves to SZJJ: October is summed again
+            wf.reopen(session, ticket, actor=people(session).agent, reason="复查")
+            wf.dispatch(session, ticket, actor=people(session).agent, department=department(session, "SZJJ"))
+            session.commit()
+        after = same_as_live(session, autumn)
+        assert before != after and set(session.scalars(select(StatsMonthDone.month))) == {"2026-09", "2026-10"}
         db.session.remove()
