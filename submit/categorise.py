@@ -11,14 +11,16 @@ of 20 demo tickets and 97 % of the held-out citizen questions; keywords alone: 8
 """
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from reference.models import Category
@@ -45,9 +47,25 @@ def _name_terms(name: str) -> list[str]:
 
 
 def leaves(session: Session) -> list[Leaf]:
-    """The active leaves with their words (one query; paths built here)."""
-    rows = session.execute(select(Category.id, Category.parent_id, Category.code, Category.name, Category.keywords)
-                           .where(Category.active).order_by(Category.code)).all()
+    """The active leaves with their words: one query; the rest is built once per version of the rows
+    (staff may edit categories at any time: any change to them is a new key)."""
+    rows = tuple(session.execute(select(Category.id, Category.parent_id, Category.code, Category.name,
+                                        cast(Category.keywords, Text))
+                                 .where(Category.active).order_by(Category.code)).tuples())
+    built = _BUILT.get(rows)
+    if built is None:
+        built = _build_leaves(rows)
+        _BUILT.clear()  # only the current version is kept
+        _BUILT[rows] = built
+    return built
+
+
+_BUILT: dict[tuple, list[Leaf]] = {}
+
+
+def _build_leaves(rows: tuple) -> list[Leaf]:
+    rows = [SimpleNamespace(id=ident, parent_id=parent_id, code=code, name=name, keywords=json.loads(keywords or "[]"))
+            for ident, parent_id, code, name, keywords in rows]
     by_id = {row.id: row for row in rows}
     parents = {row.parent_id for row in rows}
     found = []

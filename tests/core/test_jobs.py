@@ -5,6 +5,7 @@ import time
 
 import pytest
 from huey.consumer import Consumer
+from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import func, select
 
 from core import tasks
@@ -38,8 +39,9 @@ def queue_app(request, tmp_path):
 
 
 def test_queue_backend_follows_configuration(queue_app):
-    expected = "RedisStorage" if queue_app.config.get("REDIS_URL") else "SqliteStorage"
-    assert type(huey.storage).__name__ == expected
+    assert isinstance(huey.storage, RedisStorage if queue_app.config.get("REDIS_URL") else SqliteStorage)
+    if not queue_app.config.get("REDIS_URL"):  # the database's durability, not a disk sync per enqueue
+        assert huey.storage.conn.execute("pragma synchronous").fetchone()[0] == 1  # NORMAL
 
 
 def test_a_failing_job_is_retried_until_it_succeeds(queue_app):
