@@ -176,8 +176,10 @@ def _sum(session: Session, scope: Scope, table, where, bucket, grouped: Grouped)
     for group, name, seconds, *values in session.execute(query):
         if scope.dimension == "department" and group == 0:
             group = None
-        grouped[group][name].add(Counts(handling_seconds=seconds or 0.0,
-                                        **{field: value or 0 for field, value in zip(COUNTERS, values, strict=True)}))
+        counts = grouped[group][name].__dict__
+        counts["handling_seconds"] += seconds or 0.0
+        for field, value in zip(COUNTERS, values, strict=True):
+            counts[field] += value or 0
 
 
 def summed(session: Session, scope: Scope) -> Grouped:

@@ -90,9 +90,13 @@ class Counts:
     extensions_approved: int = 0
 
     def add(self, other: Counts) -> Counts:
-        for item in fields(self):
-            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+        mine, theirs = self.__dict__, other.__dict__
+        for name in COUNT_FIELDS:
+            mine[name] += theirs[name]
         return self
+
+
+COUNT_FIELDS = tuple(item.name for item in fields(Counts))
 
 
 def ratio(part: int, whole: int) -> float | None:
