@@ -19,9 +19,8 @@ from core.db import db, utcnow
 from staff.access import roles_required
 from stats.export import FACT_NAMES, FACT_OF_FIGURE, table_csv, tickets_csv
 from stats.filters import Filters, choices, parse_filters
-from stats.metrics import respond_within_workdays
 from stats.overview import overview as build_overview
-from stats.report import TREND_FIGURES, build_report
+from stats.report import build_report
 from submit.workflow_config import workflow
 
 bp = Blueprint("stats", __name__, url_prefix="/staff/stats", template_folder="templates")
@@ -51,8 +50,7 @@ def figures():
     filters = _filters()
     report = build_report(db.session, filters.scope, now()) if filters.scope else None
     return render_template("stats/figures.html", filters=filters, report=report, choices=choices(db.session),
-                           trend_figures=TREND_FIGURES, fact_of_figure=FACT_OF_FIGURE,
-                           within=respond_within_workdays())
+                           fact_of_figure=FACT_OF_FIGURE)
 
 
 def _export_name(filters: Filters, what: str) -> str:
