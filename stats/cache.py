@@ -32,7 +32,7 @@ from reference.models import CalendarDay, Category
 from stats.cache_changes import COUNTED, LAG, changed_days, changes_since, chunks
 from stats.metrics import Counts, respond_within_workdays
 from stats.models import COUNTERS, StatsCacheState, StatsDay, StatsDayDone, StatsMonth, StatsMonthDone
-from stats.periods import MAX_DAILY, Period
+from stats.periods import Period
 from stats.queries import Grouped, Scope, count_live
 from submit.models import TicketEvent
 
@@ -98,10 +98,10 @@ def refresh(session: Session, now: datetime) -> None:
 
 
 def _spans(days: list[date]) -> Iterator[tuple[date, date]]:
-    """Runs of consecutive days, at most MAX_DAILY long (so a run is counted by day)."""
+    """Runs of consecutive days."""
     start = previous = None
     for day in days:
-        if start is not None and (day - previous).days == 1 and (day - start).days < MAX_DAILY:
+        if start is not None and (day - previous).days == 1:
             previous = day
             continue
         if start is not None:
@@ -119,14 +119,16 @@ def fill(session: Session, period: Period, now: datetime) -> int:
     first, last = period.start.isoformat(), last_day.isoformat()
     done = set(session.scalars(select(StatsDayDone.day).where(StatsDayDone.day >= first, StatsDayDone.day <= last)))
     missing = [day for day in _days(period.start, last_day) if day.isoformat() not in done]
-    for start, end in _spans(missing):
-        grouped = count_live(session, Scope(Period("custom", start, end), "cell"), now)
+    spans = tuple(_spans(missing))
+    if spans:  # one query per figure for all the runs of missing days
+        cells = Scope(Period("custom", spans[0][0], spans[-1][1]), "cell", spans=spans)
         rows = [{"day": day, "department_id": department or 0, "category_id": leaf,
                  "handling_seconds": counts.handling_seconds, **{name: getattr(counts, name) for name in COUNTERS}}
-                for (department, leaf), buckets in grouped.items() for day, counts in buckets.items()]
-        if rows:
-            session.execute(insert(StatsDay), rows)
-        session.execute(insert(StatsDayDone), [{"day": day.isoformat()} for day in _days(start, end)])
+                for (department, leaf), buckets in count_live(session, cells, now).items()
+                for day, counts in buckets.items()]
+        for chunk in chunks(rows, 2_000):
+            session.execute(insert(StatsDay), chunk)
+        session.execute(insert(StatsDayDone), [{"day": day.isoformat()} for day in missing])
     _roll_months(session, period.start, last_day)
     return len(missing)
 

@@ -39,6 +39,16 @@ class Scope:
     dimension: str = "department"  # or "cell": (department, leaf), for stats.cache
     department_id: int | None = None
     category_code: str | None = None  # a top-level or leaf code: the category and everything under it
+    spans: tuple[tuple[date, date], ...] = ()  # instead of the whole period: these runs of days (stats.cache)
+
+    def bounds(self, after: timedelta = timedelta(0)) -> list[tuple[datetime, datetime]]:
+        """The [start, end + after) moments counted: the period's, or each span's."""
+        runs = [Period("custom", first, last).bounds() for first, last in self.spans] or [self.period.bounds()]
+        return [(start, end + after) for start, end in runs]
+
+
+def within(moment, bounds: list[tuple[datetime, datetime]]):
+    return or_(*(and_(moment >= start, moment < end) for start, end in bounds))
 
 
 @dataclass
@@ -54,12 +64,11 @@ class Fact:
 
 
 def _in_scope(query, fact: Fact, scope: Scope, category):
-    start, end = scope.period.bounds()
     query = query.select_from(fact.source)
     for target, on, outer in fact.joins:
         query = query.join(target, on, isouter=outer)
     query = query.join(category, category.id == Ticket.category_id).where(
-        fact.moment >= start, fact.moment < end, *fact.where)
+        within(fact.moment, scope.bounds()), *fact.where)
     if scope.department_id is not None:
         query = query.where(fact.department == scope.department_id)
     if scope.category_code:
@@ -135,7 +144,6 @@ def _joined_ticket(source) -> tuple:
 
 def facts(session: Session, scope: Scope, now: datetime) -> dict[str, Fact]:
     """The facts behind the figures, by name (the keys of the ticket lists)."""
-    start, end = scope.period.bounds()
     event = TicketEvent
     named, dispatch = aliased(Department), aliased(TicketEvent)
     # 派单 and what answered it: the next 签收 or 退单 of the same ticket (a 派单 leaves "dispatched" only
@@ -143,13 +151,13 @@ def facts(session: Session, scope: Scope, now: datetime) -> dict[str, Fact]:
     # period's start to RESPONSE_HORIZON after its end.
     order = (event.at, event.id)
     dispatched = aliased(TicketEvent)
-    in_period = select(dispatched.ticket_id).where(dispatched.kind == "dispatched", dispatched.at >= start,
-                                                   dispatched.at < end)
+    in_period = select(dispatched.ticket_id).where(dispatched.kind == "dispatched",
+                                                   within(dispatched.at, scope.bounds()))
     answers = (select(event.id, event.ticket_id, event.kind, event.at,
                       func.lead(event.kind).over(partition_by=event.ticket_id, order_by=order).label("next_kind"),
                       func.lead(event.at).over(partition_by=event.ticket_id, order_by=order).label("next_at"))
                .where(event.ticket_id.in_(in_period), event.kind.in_(("dispatched", "accepted", "returned")),
-                      event.at >= start, event.at < end + RESPONSE_HORIZON)
+                      within(event.at, scope.bounds(RESPONSE_HORIZON)))
                .subquery("answers"))
     accepted_day = case((answers.c.next_kind == "accepted", china_day(answers.c.next_at)), else_=None)
     on_time = case((and_(Ticket.closed_at.is_not(None), Ticket.closed_at <= Ticket.deadline_at), 1), else_=0)
