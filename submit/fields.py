@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import PhoneNumberType
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from faq.fields import clean_text
 from reference.models import Category, RequestType
@@ -109,20 +109,21 @@ def derive_title(content: str) -> str:
     return sentence if len(sentence) <= DERIVED_TITLE else sentence[:DERIVED_TITLE - 1] + "…"
 
 
-def _choice(session: Session, model, code: str, field: str, errors: list[FieldError], *, missing: str, unknown: str):
+def _choice(session: Session, model, code: str, field: str, errors: list[FieldError], *, missing: str, unknown: str,
+            options=()):
     """The active row of `model` with this code, or None with the field's error noted."""
     if not code:
         errors.append(FieldError(field, missing))
         return None
-    found = session.scalar(select(model).where(model.code == code, model.active))
+    found = session.scalar(select(model).where(model.code == code, model.active).options(*options))
     if found is None:
         errors.append(FieldError(field, unknown))
     return found
 
 
 def _category(session: Session, code: str, errors: list[FieldError]) -> Category | None:
-    found = _choice(session, Category, code, "category", errors, missing="请选择诉求分类",
-                    unknown="诉求分类不存在，请重新选择")
+    found = _choice(session, Category, code, "category", errors, missing="请选择诉求分类",  # with the ticket's
+                    unknown="诉求分类不存在，请重新选择", options=[joinedload(Category.department)])  # department
     if found is not None and session.scalar(select(exists().where(Category.parent_id == found.id))):
         errors.append(FieldError("category", f"“{found.name}”下还有细分类，请选择最具体的一项"))
         return None

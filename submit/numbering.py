@@ -39,7 +39,7 @@ NEXT_VALUE = text("INSERT INTO ticket_sequence (scope, value) VALUES (:scope, 1)
 def next_number(session: Session, received_at: datetime, city_code: str | None = None) -> str:
     """Take the next number of the day (locks the day's counter until the transaction ends)."""
     scope = number_scope(received_at, city_code)
-    value = session.execute(NEXT_VALUE, {"scope": scope}).scalar_one()
+    value = session.connection().execute(NEXT_VALUE, {"scope": scope}).scalar_one()
     return f"{scope}{value:0{SEQUENCE_DIGITS}d}"
 
 

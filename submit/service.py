@@ -104,11 +104,12 @@ def create_ticket(session: Session, submission: Submission, *, channel: str, ide
     number = next_number(session, received_at)
     try:
         with session.begin_nested():
-            ticket_id = session.execute(INSERT_TICKET, {**row, "number": number}).scalar_one()
-            session.execute(INSERT_EVENT, {**event_row, "ticket_id": ticket_id})
+            connection = session.connection()  # Core statements: the session's ORM execution adds nothing here
+            ticket_id = connection.execute(INSERT_TICKET, {**row, "number": number}).scalar_one()
+            connection.execute(INSERT_EVENT, {**event_row, "ticket_id": ticket_id})
             if clean.attachments:
-                session.execute(INSERT_ATTACHMENT, [{**asdict(item), "ticket_id": ticket_id}
-                                                    for item in clean.attachments])
+                connection.execute(INSERT_ATTACHMENT, [{**asdict(item), "ticket_id": ticket_id}
+                                                       for item in clean.attachments])
     except IntegrityError:
         # Another call with the same key got there first (its transaction has committed by now).
         give_back(session, number)
