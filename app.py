@@ -66,6 +66,7 @@ def _register_features(app: Flask) -> None:
     from staff import auth
     from staff import cli as staff_cli
     from staff.views import bp as staff_bp
+    from stats import insight
     from stats.views import bp as stats_bp
     from submit import views as submit_views
     from submit.console import bp as tickets_console_bp
@@ -81,6 +82,7 @@ def _register_features(app: Flask) -> None:
     init_root(app)
     app.register_blueprint(staff_bp)
     app.register_blueprint(faq_console_bp)
+    insight.init_app(app)
     app.register_blueprint(stats_bp)
     submit_views.init_app(app)
     app.register_blueprint(tickets_console_bp)

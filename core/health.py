@@ -12,6 +12,16 @@ from core.state import state
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
+_advisory: dict = {}
+
+
+def health_part(name: str):
+    """Register fn() -> dict as an advisory part of /healthz (e.g. a background job's last runs): shown
+    with its own "ok", not counted in the status, so a failing job never takes the node out of service."""
+    def register(check):
+        _advisory[name] = check
+        return check
+    return register
 
 
 def _probe(check) -> dict:
@@ -46,4 +56,5 @@ def _jobs():
 def healthz():
     checks = {"database": _probe(_database), "shared_state": _probe(_shared_state), "jobs": _probe(_jobs)}
     healthy = all(check["ok"] for check in checks.values())
+    checks.update({name: _probe(check) for name, check in _advisory.items()})
     return {"status": "ok" if healthy else "unavailable", "checks": checks}, 200 if healthy else 503
