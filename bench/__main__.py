@@ -2,7 +2,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["state", "webhook", "search", "console"]
+BENCHMARKS = ["state", "webhook", "search", "console", "intake"]
 
 
 def main(names: list[str]) -> None:

@@ -29,20 +29,27 @@ MESSAGES = int(os.environ.get("BENCH_MESSAGES", "40000"))
 TOKEN, APP_ID, AES_KEY = DEMO_SECRETS["WECHAT_TOKEN"], DEMO_SECRETS["WECHAT_APP_ID"], DEMO_SECRETS["WECHAT_AES_KEY"]
 
 
+def text_push(openid: str, text: str, msg_id: int, timestamp: str) -> str:
+    return (f"<xml><ToUserName>{cdata('gh_bench')}</ToUserName><FromUserName>{cdata(openid)}"
+            f"</FromUserName><CreateTime>{timestamp}</CreateTime><MsgType>{cdata('text')}</MsgType>"
+            f"<Content>{cdata(text)}</Content><MsgId>{msg_id}</MsgId></xml>")
+
+
+def signed_line(envelope: Envelope, xml: str, nonce: str, timestamp: str) -> str:
+    """One line of a wrk request file: the signed safe-mode path TAB the encrypted body."""
+    encrypted = envelope.ciphers[0].encrypt(xml, APP_ID).decode()
+    query = (f"/wechat?signature={sign(TOKEN, timestamp, nonce)}&timestamp={timestamp}&nonce={nonce}"
+             f"&encrypt_type=aes&msg_signature={sign(TOKEN, timestamp, nonce, encrypted)}")
+    return f"{query}\t<xml><ToUserName>{cdata('gh_bench')}</ToUserName><Encrypt>{cdata(encrypted)}</Encrypt></xml>\n"
+
+
 def build_requests(path: Path, count: int) -> None:
     envelope = Envelope(TOKEN, APP_ID, [AES_KEY])
     timestamp = str(int(time.time()))
     with path.open("w") as out:
         for n in range(count):
-            xml = (f"<xml><ToUserName>{cdata('gh_bench')}</ToUserName><FromUserName>{cdata(f'oBench{n % 1000}')}"
-                   f"</FromUserName><CreateTime>{timestamp}</CreateTime><MsgType>{cdata('text')}</MsgType>"
-                   f"<Content>{cdata('社保怎么交')}</Content><MsgId>{7_000_000_000 + n}</MsgId></xml>")
-            encrypted = envelope.ciphers[0].encrypt(xml, APP_ID).decode()
-            nonce = str(n)
-            query = (f"/wechat?signature={sign(TOKEN, timestamp, nonce)}&timestamp={timestamp}&nonce={nonce}"
-                     f"&encrypt_type=aes&msg_signature={sign(TOKEN, timestamp, nonce, encrypted)}")
-            out.write(f"{query}\t<xml><ToUserName>{cdata('gh_bench')}</ToUserName>"
-                      f"<Encrypt>{cdata(encrypted)}</Encrypt></xml>\n")
+            xml = text_push(f"oBench{n % 1000}", "社保怎么交", 7_000_000_000 + n, timestamp)
+            out.write(signed_line(envelope, xml, str(n), timestamp))
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -78,10 +85,10 @@ def start_gunicorn(target: str, port: int, env: dict) -> subprocess.Popen:
     raise RuntimeError(f"{target} did not start")
 
 
-def run_wrk(port: int, requests_file: Path, pid: int) -> dict:
+def run_wrk(port: int, requests_file: Path, pid: int, script: str = "wrk_requests.lua") -> dict:
     cpu_before = _cpu_seconds(pid)
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-s", str(ROOT / "bench/wrk_requests.lua"),
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-s", str(ROOT / "bench" / script),
          f"http://127.0.0.1:{port}", "--", str(requests_file)], capture_output=True, text=True, check=True).stdout
     cpu = _cpu_seconds(pid) - cpu_before
     total = int(re.search(r"(\d+) requests in", output).group(1))
@@ -102,6 +109,11 @@ def prepare_service(data_dir: Path, env: dict) -> None:
     subprocess.run([*flask, "demo", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
+def show(name: str, result: dict) -> None:
+    print(f"  {name:<34} {result['rps']:>8.0f} req/s  p50 {result['p50']:>6.2f} ms  p99 {result['p99']:>6.2f} ms"
+          f"  CPU {result['cpu_us']:>6.0f} µs/req  ({result['requests']} requests, {result['errors']} non-2xx)")
+
+
 def measure(name: str, target: str, port: int, env: dict, requests_file: Path) -> dict:
     process = start_gunicorn(target, port, env)
     try:
@@ -109,25 +121,29 @@ def measure(name: str, target: str, port: int, env: dict, requests_file: Path) -
     finally:
         process.terminate()
         process.wait(timeout=20)
-    print(f"  {name:<34} {result['rps']:>8.0f} req/s  p50 {result['p50']:>6.2f} ms  p99 {result['p99']:>6.2f} ms"
-          f"  CPU {result['cpu_us']:>6.0f} µs/req  ({result['requests']} requests, {result['errors']} non-2xx)")
+    show(name, result)
     return result
+
+
+def environments(data_dir: Path) -> tuple[dict, dict]:
+    """The echo's environment and the service's (demo mode on a SQLite under data_dir), none of the caller's
+    HOTLINE_* settings."""
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
+    return ({**base_env, "BENCH_TOKEN": TOKEN, "BENCH_APP_ID": APP_ID, "BENCH_AES_KEY": AES_KEY},
+            {**base_env, "HOTLINE_DEMO": "1", "HOTLINE_DATA_DIR": str(data_dir), "HOTLINE_LOG_LEVEL": "WARNING"})
 
 
 def main() -> None:
     if shutil.which("wrk") is None:
         print("  skipped: wrk is not installed (apt-get install wrk)")
         return
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         requests_file = folder / "requests.tsv"
         build_requests(requests_file, MESSAGES)
         print(f"  gunicorn -w 2, wrk -t2 -c{CONNECTIONS} -d{SECONDS}s, {MESSAGES} distinct safe-mode pushes")
-        echo_env = {**base_env, "BENCH_TOKEN": TOKEN, "BENCH_APP_ID": APP_ID, "BENCH_AES_KEY": AES_KEY}
+        echo_env, ours_env = environments(folder / "sqlite")
         ceiling = measure("(a) echo on the same stack", "bench.echo_app:app", 8701, echo_env, requests_file)
-        ours_env = {**base_env, "HOTLINE_DEMO": "1", "HOTLINE_DATA_DIR": str(folder / "sqlite"),
-                    "HOTLINE_LOG_LEVEL": "WARNING"}
         prepare_service(folder / "sqlite", ours_env)
         ours = measure("(b) full path, SQLite default", "app:app", 8702, ours_env, requests_file)
         print(f"  ratio b/a: {ours['rps'] / ceiling['rps']:.2f} (requests/s), "
