@@ -7,7 +7,7 @@ def test_healthy_service_reports_each_part(any_app):
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "shared_state", "jobs"}
+    assert set(body["checks"]) == {"database", "shared_state", "jobs", "insight"}  # insight: the 未诉先办 job
     assert all(check["ok"] for check in body["checks"].values())
 
 
