@@ -2,7 +2,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["state", "webhook", "search", "console", "intake"]
+BENCHMARKS = ["state", "webhook", "search", "console", "intake", "insight"]
 
 
 def main(names: list[str]) -> None:

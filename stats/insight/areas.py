@@ -24,7 +24,9 @@ COMPOUND = re.compile(r"小区|园|公寓|大厦|广场|苑|院|村|城|名都|�
 ROAD = re.compile(r"大街|路|街|巷")
 SEPARATOR = re.compile(r"\d+[号弄]?|与|交叉口|附近|对面|旁边|[\s\W_]+")
 UNIT = re.compile(r"\d+\s*(?:号楼|栋|幢|单元|层|室)")
-LEADING_ROAD = re.compile(r"^.*?(?:大街|路|街|巷)(?=.{3})")
+# A road before the compound's name is dropped (新建南路和平小区); a road name has 3+ characters, so
+# 铁路东区公寓 stays whole.
+LEADING_ROAD = re.compile(r"^.{2,}?(?:大街|路|街|巷)(?=.{3})")
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,9 @@ from distinct citizens.
 
 - Place: tickets naming the same place key (compound, site or road from stats.insight.areas; in the
   same district when both say, and within SAME_NAME_METRES when both have a map point: names repeat
-  across a city) are one place; a ticket with only a map point belongs to the places of the new
-  tickets within `cluster_radius_m` of it, and one with only a map point and no place key forms a
-  place of the tickets within that radius. Grouping by place first means a busy street cannot chain
-  compound after compound into one "event".
+  across a city) are one place, and two named places are two however close; a ticket with a map
+  point and no place name belongs to the places of the new tickets within `cluster_radius_m`.
+  Grouping by place first means a busy street cannot chain compound after compound into one "event".
 - Text: the words of a ticket (its terms without the place's and the area's own words) weighted by
   rarity among the last four weeks of tickets (idf = ln((N + 1) / (df + 1))); two tickets are close
   when the weighted Jaccard similarity of their words reaches `cluster_text_similarity` (within one
@@ -79,11 +78,11 @@ def _distance(a, b) -> float | None:
 
 def _same_place(anchor, row, params: Params) -> bool:
     distance = _distance(anchor, row)
-    if anchor.place:
-        if row.place == anchor.place:
-            same_district = not (anchor.district_id and row.district_id and anchor.district_id != row.district_id)
-            return same_district and (distance is None or distance <= SAME_NAME_METRES)
-        return not row.place and distance is not None and distance <= params.cluster_radius_m
+    if anchor.place and row.place == anchor.place:
+        same_district = not (anchor.district_id and row.district_id and anchor.district_id != row.district_id)
+        return same_district and (distance is None or distance <= SAME_NAME_METRES)
+    if anchor.place and row.place:
+        return False  # two named places are two places, however close
     return distance is not None and distance <= params.cluster_radius_m
 
 

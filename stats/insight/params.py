@@ -15,7 +15,7 @@ class Params:
     # Volume spikes (stats.insight.signals)
     windows: tuple[int, ...] = (1, 3, 7)  # days ending today
     baseline_weeks: int = 4  # the same window 7, 14, 21, 28 days earlier (weekly seasonality)
-    alpha: float = 1e-5  # upper-tail probability that fires
+    alpha: float = 3e-6  # upper-tail probability that fires
     min_ratio: float = 2.0  # observed / expected must be at least this
     min_counts: tuple[int, ...] = (5, 6, 8)  # distinct citizens per window (same order as windows)
     prior_rate: float = 0.2  # prior mean, citizens per day of a cell with no history
@@ -27,9 +27,9 @@ class Params:
     # Same-event clusters (stats.insight.clusters): 三天三单 by default
     cluster_days: float = 3.0
     cluster_min_citizens: int = 3
-    cluster_radius_m: float = 300.0
-    cluster_text_similarity: float = 0.15  # weighted Jaccard of the tickets' words (idf weights), 0–1
-    cluster_alpha: float = 1e-3  # … and unusual for the place: upper tail against its own past
+    cluster_radius_m: float = 150.0  # a ticket with only a map point: this close to a place is at it
+    cluster_text_similarity: float = 0.25  # weighted Jaccard of the tickets' words (idf weights), 0–1
+    cluster_alpha: float = 1e-4  # … and unusual for the place: upper tail against its own past
     cluster_baseline_days: int = 28
     cluster_prior: float = 0.1  # prior citizens per window at a place with no history
     # Rising terms and question groups (stats.insight.rising)

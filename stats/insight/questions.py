@@ -94,3 +94,22 @@ def ingest_questions(session: Session, state: InsightState, *, now: datetime, ba
         if limit is not None and len(rows) < batch_size:
             setattr(state, attribute, max(getattr(state, attribute), limit))
     return batch
+
+
+def log_question(session: Session, text: str, *, outcome: str, channel: str, openid_hash: str | None = None,
+                 entry_id: int | None = None) -> QuestionLog | None:
+    """The light question log: an answered question ("answer") or one offered choices ("choices"), for
+    rising topics (unanswered ones go to faq.inbox.record_unanswered). Blank text is ignored. To be
+    called where 微查询 answers (query.web.chat.ask, query.web.views), after the reply is chosen."""
+    from faq.fields import clean_text
+    from faq.inbox import MAX_TEXT, normalize_question
+
+    cleaned = clean_text(text)[:MAX_TEXT]
+    normalized = normalize_question(cleaned)
+    if not normalized:
+        return None
+    row = QuestionLog(text=cleaned, normalized=normalized, openid_hash=openid_hash, channel=channel[:16],
+                      outcome=outcome, entry_id=entry_id)
+    session.add(row)
+    session.flush()
+    return row

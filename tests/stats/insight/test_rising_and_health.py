@@ -6,10 +6,12 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core.db import db, utcnow
 from stats.insight import jobs
 from stats.insight.models import Alert, AlertEvidence, InsightState
+from stats.insight.questions import log_question
 from tests.stats.insight.support import detect, question
 
 
@@ -47,6 +49,15 @@ def test_the_same_citizen_asking_again_counts_once(session):
     session.commit()
     detect(session, now=now)
     assert session.scalars(select(Alert)).all() == []
+
+
+def test_the_light_log_keeps_answered_questions_without_the_openid(session):
+    row = log_question(session, "  请问\x00消费券怎么领？ ", outcome="answer", channel="wechat", openid_hash="h-1")
+    assert (row.text, row.normalized, row.outcome) == ("请问消费券怎么领？", "请问消费券怎么领", "answer")
+    assert row.openid_hash == "h-1"
+    assert log_question(session, " ？ ", outcome="answer", channel="h5") is None
+    with pytest.raises(IntegrityError):  # the CHECK constraint refuses other outcomes
+        log_question(session, "社保怎么交", outcome="none", channel="h5")
 
 
 def test_a_failed_run_is_counted_reported_and_cleared(insight_app, monkeypatch):
