@@ -1,16 +1,17 @@
 """The 微查询 engine at scale, with rank-bm25 run beside it in the same invocation:
 
 (a) search p50/p99 at 17k and 100k entries (each: standard question, 2 similar questions, keywords =
-    4 rows), for the full engine, its lexical channels alone, and rank-bm25's BM25Okapi over jieba
+    4 rows, and a short answer), for the full engine, its lexical channels alone, and rank-bm25's BM25Okapi over jieba
     tokens (the ratio is rank-bm25 / engine, p50);
 (b) index build for 10k entries: cold (every sentence encoded, empty vector cache), unchanged (same
     entries, warm cache), one entry edited, and the lexical index alone (what LiveIndex serves first);
 (c) worker memory: RSS of a fresh process before and after loading the engine with a 10k-entry index
     and answering 200 questions (warm cache), in a subprocess.
 Corpora are made at run time from ../shared/data (taipei_faq questions and LCQMC dev index questions,
-prefixed with district names for variety); nothing is written outside a temporary folder. At
-scale, sentence vectors of prefixed texts are composed from the real vectors of their parts (the
-encoder itself is timed in (b) and at every query, which is encoded for real).
+prefixed with district names for variety; answers: taipei_faq's, their first 200 characters); nothing
+is written outside a temporary folder. At scale, sentence vectors of prefixed texts are composed from
+the real vectors of their parts (the encoder itself is timed in (b) and at every query, which is
+encoded for real).
 Settings: BENCH_SEARCH_QUERIES (200), BENCH_SEARCH_BASELINE_QUERIES (20), BENCH_SEARCH_SIZES ("17000,100000"),
 BENCH_SEARCH_PARTS ("build,memory,scale"; memory needs build's warm cache).
 """
@@ -40,6 +41,7 @@ QUERIES = int(os.environ.get("BENCH_SEARCH_QUERIES", "200"))
 BASELINE_QUERIES = int(os.environ.get("BENCH_SEARCH_BASELINE_QUERIES", "20"))
 SIZES = [int(n) for n in os.environ.get("BENCH_SEARCH_SIZES", "17000,100000").split(",")]
 PARTS = os.environ.get("BENCH_SEARCH_PARTS", "build,memory,scale").split(",")
+ANSWERS: list[str] = []  # filled by sentences()
 PLACES = ["", "市区", "和平区", "河西区", "南开区", "河北区", "红桥区", "东丽区", "西青区", "津南区", "北辰区",
           "武清区", "宝坻区", "滨海新区", "宁河区", "静海区", "蓟州区", "开发区", "高新区", "老城区", "新城区",
           "东城区", "西城区", "城关镇", "北关街道", "南关街道", "东关街道", "西关街道", "工业园区", "经济区"]
@@ -53,6 +55,7 @@ def _read(name: str):
 def sentences() -> tuple[list[str], list[str]]:
     """(corpus sentences, query sentences), all from the evaluation data, distinct."""
     taipei, lcqmc = _read("taipei_faq.json"), _read("lcqmc_dev.json")
+    ANSWERS[:] = [(item.get("answer") or "")[:200] for item in taipei]
     pool = list(dict.fromkeys([item["question"] for item in taipei] + lcqmc["index"]))
     questions = [item["q"] for item in _read("taipei_queries.json")]
     questions += [item["q"] for item in lcqmc["queries"]]
@@ -67,7 +70,8 @@ def make_entries(count: int, pool: list[str]) -> list[Entry]:
         place, base = PLACES[(i // size) % len(PLACES)], pool[i % size]
         similar = tuple(PLACES[(i // size + k) % len(PLACES)] + pool[(i * 31 + k * 977) % size] for k in (1, 2))
         words = sorted((w for w in rjieba.cut(base) if len(w) > 1), key=len, reverse=True)[:2]
-        entries.append(Entry(i + 1, place + base, similar=similar, keywords=tuple(words)))
+        answer = ANSWERS[i % len(ANSWERS)] if ANSWERS else ""
+        entries.append(Entry(i + 1, place + base, similar=similar, keywords=tuple(words), answer=answer))
     return entries
 
 
@@ -175,7 +179,8 @@ from query.entry import Entry
 from query.options import EngineConfig
 with open(sys.argv[2] + "/entries.json", encoding="utf-8") as handle:
     data = json.load(handle)
-entries = [Entry(e["id"], e["question"], tuple(e["similar"]), tuple(e["keywords"])) for e in data["entries"]]
+entries = [Entry(e["id"], e["question"], tuple(e["similar"]), tuple(e["keywords"]), answer=e["answer"])
+           for e in data["entries"]]
 loaded = rss()
 engine = Engine.build(entries, EngineConfig(), cache=DiskCache(sys.argv[2]))
 built = rss()
@@ -187,7 +192,7 @@ print(json.dumps({"before": before, "loaded": loaded, "built": built, "searched"
 
 
 def memory(pool, questions, folder: str) -> None:
-    entries = [{"id": e.id, "question": e.question, "similar": e.similar, "keywords": e.keywords}
+    entries = [{"id": e.id, "question": e.question, "similar": e.similar, "keywords": e.keywords, "answer": e.answer}
                for e in make_entries(10_000, pool)]
     with open(os.path.join(folder, "entries.json"), "w", encoding="utf-8") as handle:
         json.dump({"entries": entries, "questions": questions}, handle, ensure_ascii=False)

@@ -10,7 +10,7 @@ from core.db import db
 from core.demo import DemoDataError, demo_loader
 from faq.demo_loader import load_demo_kb
 from faq.errors import FaqError, ImportFailed
-from faq.evaluation import evaluate_heldout, format_heldout, production_config
+from faq.evaluation import evaluate_heldout, format_heldout, kb_eval_set, production_config
 from faq.index import entries_withheld_for_expired_policies, served_entries
 from faq.io import export_entries, format_for, import_entries
 from faq.service import get_entry
@@ -107,5 +107,8 @@ def eval_command(file: Path, kb: bool, as_json: bool, engine_options) -> None:
     if not kb:
         argv = [str(file), *engine_options, *(["--json"] if as_json else [])]
         raise SystemExit(evaluate_main(argv, config=production_config(served)))
+    if engine_options:  # --kb DEVFILE --fit-weights/--calibrate [FILE…]: fit on the served knowledge base
+        argv = [*engine_options, *(["--json"] if as_json else [])]
+        raise SystemExit(evaluate_main(argv, sets=[kb_eval_set(db.session, file)]))
     report = evaluate_heldout(db.session, file)
     click.echo(json.dumps(report, ensure_ascii=False, indent=1) if as_json else format_heldout(report))

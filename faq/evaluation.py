@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from core.dates import china_today
 from faq.index import ServedKnowledgeBase, served_entries
 from query.engine import Engine
-from query.evaluate import as_dict, engine_ranker, score
+from query.evaluate import EvalSet, as_dict, engine_ranker, score
 from query.options import EngineConfig
 from query.results import ANSWER
 
@@ -20,6 +20,17 @@ from query.results import ANSWER
 def production_config(served: ServedKnowledgeBase) -> EngineConfig:
     """The engine configuration the service uses: the editors' synonyms and dictionary."""
     return EngineConfig(synonyms=served.synonyms, user_words=served.dictionary)
+
+
+def kb_eval_set(session: Session, path: Path) -> EvalSet:
+    """FILE's questions (gold: an entry key or null) against the served knowledge base, for
+    `python -m query.evaluate`'s fitting (a development set; never the held-out one)."""
+    served = served_entries(session, china_today())
+    ids = {entry.key: entry.id for entry in served.display.values()}
+    queries = json.loads(path.read_text(encoding="utf-8"))["queries"]
+    return EvalSet(path.name, served.entries, [(q["q"], ids.get(q["gold"])) for q in queries
+                                               if q["gold"] is None or q["gold"] in ids], kind="kb",
+                   synonyms=tuple(served.synonyms), user_words=tuple(served.dictionary))
 
 
 def evaluate_heldout(session: Session, path: Path, cache=None) -> dict:

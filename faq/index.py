@@ -147,7 +147,8 @@ def served_entries(session: Session, today: date) -> ServedKnowledgeBase:
         if not backed or not _is_valid_on(snap, today):
             continue
         entries.append(Entry(id=entry_id, question=snap["question"], similar=tuple(snap.get("similar") or ()),
-                             keywords=tuple(snap.get("keywords") or ()), category=snap.get("category")))
+                             keywords=tuple(snap.get("keywords") or ()), category=snap.get("category"),
+                             answer=snap.get("answer", "")))
         department = departments.get(snap.get("department"))
         display[entry_id] = ServedEntry(
             id=entry_id, key=snap["key"], version=number, question=snap["question"], answer=snap.get("answer", ""),
@@ -175,7 +176,7 @@ def draft_index_entries(session: Session) -> list[Entry]:
     rows = session.scalars(select(FaqEntry).where(FaqEntry.status != "archived").order_by(FaqEntry.id)
                            .options(selectinload(FaqEntry.similar_questions), selectinload(FaqEntry.category)))
     return [Entry(id=row.id, question=row.question, similar=tuple(row.similar), keywords=tuple(row.keywords or ()),
-                  category=row.category.code if row.category else None) for row in rows]
+                  category=row.category.code if row.category else None, answer=row.answer or "") for row in rows]
 
 
 def synonym_groups(session: Session) -> list[tuple[str, ...]]:

@@ -45,21 +45,43 @@ class BM25Index:
         idf_of = np.repeat(self.idf, np.diff(self.indptr))
         self.rows = rows
         self.weights = (idf_of * tfs * (k1 + 1) / (tfs + norm[rows])).astype(np.float32)
+        # each row's idf mass: the sum of its distinct terms' idf (the denominator of query.features' precision)
+        self.row_mass = np.bincount(rows, weights=idf_of, minlength=self.n_docs).astype(np.float32)
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         """BM25 score of every row (a dense float32 vector; zero where no term matched)."""
-        columns = [self.vocabulary[t] for t in terms if t in self.vocabulary]
-        if not columns or not self.n_docs:
-            return np.zeros(self.n_docs, dtype=np.float32)
+        return self.scores_and_mass(terms, mass=False)[0]
+
+    def scores_and_mass(self, terms: Sequence[str], mass: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+        """BM25 scores of every row and, with `mass`, the idf mass of the query's distinct terms each row has."""
+        counts = Counter(self.vocabulary[t] for t in terms if t in self.vocabulary)
+        if not counts or not self.n_docs:
+            empty = np.zeros(self.n_docs, dtype=np.float32)
+            return empty, (empty if mass else None)
+        columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
         indptr = self.indptr
-        if len(columns) == 1:
-            start, end = indptr[columns[0]], indptr[columns[0] + 1]
-            rows, weights = self.rows[start:end], self.weights[start:end]
+        lengths = indptr[columns + 1] - indptr[columns]
+        slices = [slice(indptr[c], indptr[c + 1]) for c in columns]
+        if len(slices) == 1:
+            rows, weights = self.rows[slices[0]], self.weights[slices[0]]
         else:
-            slices = [slice(indptr[c], indptr[c + 1]) for c in columns]
             rows = np.concatenate([self.rows[s] for s in slices])
             weights = np.concatenate([self.weights[s] for s in slices])
-        return np.bincount(rows, weights=weights, minlength=self.n_docs).astype(np.float32, copy=False)
+        repeated = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        if (repeated > 1).any():  # a term asked twice counts twice, as in the query's term list
+            weights = weights * np.repeat(repeated, lengths)
+        scores = np.bincount(rows, weights=weights, minlength=self.n_docs).astype(np.float32, copy=False)
+        if not mass:
+            return scores, None
+        matched = np.bincount(rows, weights=np.repeat(self.idf[columns], lengths), minlength=self.n_docs)
+        return scores, matched.astype(np.float32, copy=False)
+
+    def idf_of(self, term: str) -> float:
+        """The term's idf; a term no row has gets the highest idf there is (rarer than anything indexed)."""
+        column = self.vocabulary.get(term)
+        if column is not None:
+            return float(self.idf[column])
+        return float(np.log1p((self.n_docs + 0.5) / 0.5))
 
     def max_score(self, terms: Sequence[str]) -> float:
         """An upper bound of any row's score for these terms (for scaling): sum of their best weights."""
@@ -72,4 +94,4 @@ class BM25Index:
 
     @property
     def nbytes(self) -> int:
-        return self.indptr.nbytes + self.rows.nbytes + self.weights.nbytes + self.idf.nbytes
+        return self.indptr.nbytes + self.rows.nbytes + self.weights.nbytes + self.idf.nbytes + self.row_mass.nbytes

@@ -1,22 +1,27 @@
-"""Fitting weights and outcome thresholds on labelled sets, re-runnable:
-`python -m query.evaluate FILE [FILE…] [--faq F] --fit-weights --calibrate`.
+"""Fitting the fused score's weights and the outcome thresholds on labelled sets, re-runnable:
+`python -m query.evaluate FILE [FILE…] [--faq F] --fit-weights --calibrate`, and for the served
+knowledge base `flask faq eval --kb DEVFILE --fit-weights --calibrate [FILE…]` (BENCHMARKS.md).
 
-Weights (fit_weights): the component weights of the fused score are chosen on a grid (the encoder's
-weight fixed at 1; without the encoder, bm25's) to maximise the mean over the sets of their top-1
-rate: each set counts alike, so a small in-domain set is not drowned by a large general one.
+Weights (fit_weights): every candidate entry of every question is described by its features
+(query.features); the weights maximise the mean over the sets of a smoothed top-1 rate (the softmax
+probability of the gold entry among the candidates, whose temperature falls as the weights grow),
+by Adam from "encoder only". Each set counts alike, so a small in-domain set is not drowned by a
+large general one (weighing sets by the square root of their size gave LCQMC 0.866 but taipei 23 of
+31 instead of 24: BENCHMARKS.md). A knowledge-base set
+(`EvalSet.kind == "kb"`, a development set of citizen questions) is never fitted on: its entries'
+own similar questions are, each left out of the index in turn (leave_one_out), so the development
+questions stay for the thresholds and for validation.
 
-Thresholds (calibrate):
-For each set, the gold entries of a seeded half of its distinct gold ids are left out of the index,
-so the questions that had them become questions without an answer, as citizens ask every day. The
-engine is built on the rest with the configuration given, every question is searched, and
-query.outcome.fit_thresholds chooses (answer, margin) for the wanted answer precision and `choices`
-by Youden's J. The observations of all sets are pooled, each set weighing the same in the precision
-and the rates (not in `min_answered`, a count): give the in-domain set (the demo knowledge base's
-held-out questions) when there is one.
+Thresholds (calibrate): on the knowledge-base sets when there are any, with the index they have:
+their questions without an answer (gold null) are what citizens ask beside it. Otherwise on all sets,
+each searched twice, with the gold entries of a seeded half of its gold ids left out of the index (so
+the questions that had them have no answer) and then the other half. query.outcome.fit_thresholds
+chooses (answer, margin) for the wanted answer precision and `choices` by Youden's J; each set weighs
+the same in the precision and the rates. Removing half of a knowledge base's entries is a harsher
+test (every removed entry leaves its questions to a close neighbour): BENCHMARKS.md reports it beside.
 """
 from __future__ import annotations
 
-import itertools
 import random
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
@@ -25,16 +30,32 @@ from dataclasses import replace
 import numpy as np
 
 from query.engine import Engine
+from query.entry import Entry
+from query.features import FEATURES
 from query.options import EngineConfig, Weights
 from query.outcome import Calibration, Observation, fit_thresholds
 
-_GRID = {"bm25": (0.0, 0.1, 0.2, 0.3), "bm25_chars": (0.0, 0.05, 0.1, 0.2, 0.3), "fuzzy": (0.0, 0.05, 0.1, 0.2)}
-_LEXICAL_GRID = {"bm25_chars": (0.0, 0.1, 0.2, 0.3, 0.5, 0.8), "fuzzy": (0.0, 0.1, 0.2, 0.3, 0.5)}
+FOLDS = 5  # leave-one-out folds: fold f leaves out every entry's f-th similar question
 
 
-def hold_out(gold_ids: Sequence[int], seed: int = 0) -> set[int]:
-    distinct = sorted(set(gold_ids))
+def hold_out(gold_ids: Sequence[int | None], seed: int = 0) -> set[int]:
+    distinct = sorted({gold for gold in gold_ids if gold is not None})
     return set(random.Random(seed).sample(distinct, len(distinct) // 2))
+
+
+def leave_one_out(entries: Sequence[Entry]) -> list[tuple[list[Entry], list[tuple[str, int]]]]:
+    """(index, questions) per fold: fold f asks every entry's f-th similar question of an index without it."""
+    folds = []
+    for f in range(FOLDS):
+        index, questions = [], []
+        for entry in entries:
+            if len(entry.similar) > max(f, 1):  # keep at least one similar question in the index
+                questions.append((entry.similar[f], entry.id))
+                entry = replace(entry, similar=entry.similar[:f] + entry.similar[f + 1 :])
+            index.append(entry)
+        if questions:
+            folds.append((index, questions))
+    return folds
 
 
 def observe(engine: Engine, queries: Sequence[tuple[str, int | None]], unanswerable: AbstractSet[int] = frozenset(),
@@ -60,14 +81,32 @@ def observe(engine: Engine, queries: Sequence[tuple[str, int | None]], unanswera
 
 def calibrate(sets, config: EngineConfig, cache=None, precision: float = 0.97, limit: int | None = None,
               seed: int = 0) -> Calibration:
-    """`sets`: query.evaluate.EvalSet objects."""
+    """`sets`: query.evaluate.EvalSet objects; the knowledge-base ones only, when there are any, as they
+    are (their questions without an answer are the citizens' share of those); any other set with the
+    gold entries of each half of its gold ids removed in turn (removal_observations)."""
+    chosen = [s for s in sets if s.kind == "kb"] or list(sets)
     observations: list[Observation] = []
-    for eval_set in sets:
+    for eval_set in chosen:
         queries = eval_set.queries[:limit] if limit else eval_set.queries
-        removed = hold_out([gold for _, gold in queries], seed)
-        engine = Engine.build([e for e in eval_set.entries if e.id not in removed], config, cache=cache)
-        observations += observe(engine, queries, removed, weight=1.0 / max(len(queries), 1))
+        if eval_set.kind == "kb":
+            engine = Engine.build(eval_set.entries, eval_set.config(config), cache=cache)
+            observations += observe(engine, queries, weight=1.0 / max(len(queries), 1))
+        else:
+            observations += removal_observations(eval_set.entries, queries, eval_set.config(config), cache, seed)
     return fit_thresholds(observations, precision=precision)
+
+
+def removal_observations(entries: Sequence[Entry], queries: Sequence[tuple[str, int | None]], config: EngineConfig,
+                         cache=None, seed: int = 0) -> list[Observation]:
+    """Every question searched twice: with the gold entries of a seeded half of the gold ids left out of
+    the index (those questions now have no answer), and with the other half left out."""
+    half = hold_out([gold for _, gold in queries], seed)
+    other = {gold for _, gold in queries if gold is not None} - half
+    observations: list[Observation] = []
+    for removed in (half, other):
+        engine = Engine.build([e for e in entries if e.id not in removed], config, cache=cache)
+        observations += observe(engine, queries, removed, weight=1.0 / max(2 * len(queries), 1))
+    return observations
 
 
 def format_calibration(calibration: Calibration) -> str:
@@ -84,36 +123,93 @@ def format_calibration(calibration: Calibration) -> str:
     )
 
 
-def fit_weights(sets, config: EngineConfig, cache=None, limit: int | None = None) -> tuple[Weights, list[float]]:
-    """The grid's weights with the best mean top-1 rate over `sets`, and those rates (one per set)."""
-    per_set = []
-    for eval_set in sets:
-        engine = Engine.build(eval_set.entries, config, cache=cache)
-        entry_ids = np.array([entry.id for entry in engine.entries], dtype=np.int64)
-        queries = eval_set.queries[:limit] if limit else eval_set.queries
-        candidates = []
+class Candidates:
+    """Every question's candidate entries as one feature matrix (rows grouped by question), for fitting."""
+
+    def __init__(self, name: str, weight: float):
+        self.name, self.weight = name, weight
+        self.blocks: list[np.ndarray] = []
+        self.gold: list[int] = []  # the gold entry's row within its block (−1: not a candidate)
+        self.n = 0  # questions, including those without candidates
+
+    def add(self, engine: Engine, queries: Sequence[tuple[str, int | None]]) -> None:
+        ids = np.array([entry.id for entry in engine.entries], dtype=np.int64)
         for question, gold in queries:
-            _, rows, scores = engine.score_rows(question)
-            if len(rows):
-                names = [name for name in ("encoder", "bm25", "bm25_chars", "fuzzy") if name in scores]
-                matrix = np.stack([scores[name] for name in names], axis=1)
-                candidates.append((entry_ids[engine.row_entry[rows]], matrix, names, gold))
-        per_set.append((candidates, max(len(queries), 1)))
-    grid = _GRID if config.use_encoder else _LEXICAL_GRID
-    best: tuple[float, Weights, list[float]] | None = None
-    base = Weights(encoder=1.0 if config.use_encoder else 0.0, bm25=1.0)
-    for values in itertools.product(*grid.values()):
-        weights = replace(base, **dict(zip(grid, values, strict=True)))
-        rates = [_top1_count(candidates, weights) / n for candidates, n in per_set]
-        mean = sum(rates) / len(rates)
-        if best is None or mean > best[0] + 1e-12:
-            best = (mean, weights, rates)
-    return best[1], best[2]
+            if gold is None:
+                continue
+            self.n += 1
+            _, scored = engine.score_entries(question)
+            if scored is None:
+                continue
+            matrix = np.zeros((len(scored.entries), len(FEATURES)), dtype=np.float64)
+            for j, name in enumerate(FEATURES):
+                if name in scored.values:
+                    matrix[:, j] = scored.values[name]
+            where = np.nonzero(ids[scored.entries] == gold)[0]
+            self.blocks.append(matrix)
+            self.gold.append(int(where[0]) if len(where) else -1)
+
+    def pack(self) -> None:
+        keep = [i for i, g in enumerate(self.gold) if g >= 0]  # a gold never among the candidates teaches nothing
+        sizes = np.array([len(self.blocks[i]) for i in keep], dtype=np.int64)
+        self.X = np.vstack([self.blocks[i] for i in keep]) if keep else np.zeros((0, len(FEATURES)))
+        self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        self.target = self.starts + np.array([self.gold[i] for i in keep], dtype=np.int64)
+        self.group = np.repeat(np.arange(len(keep)), sizes)
+        self.blocks = []
+
+    def top1(self, w: np.ndarray) -> float:
+        if not len(self.target):
+            return 0.0
+        z = self.X @ w
+        return float((z[self.target] >= np.maximum.reduceat(z, self.starts) - 1e-12).sum()) / max(self.n, 1)
+
+    def soft_top1(self, w: np.ndarray) -> tuple[float, np.ndarray]:
+        """Mean softmax probability of the gold entry, and its gradient."""
+        if not len(self.target):
+            return 0.0, np.zeros_like(w)
+        z = self.X @ w
+        e = np.exp(z - np.maximum.reduceat(z, self.starts)[self.group])
+        p = e / np.add.reduceat(e, self.starts)[self.group]
+        gold = p[self.target]
+        mean = np.add.reduceat(self.X * p[:, None], self.starts)
+        return float(gold.sum()) / self.n, (gold[:, None] * (self.X[self.target] - mean)).sum(axis=0) / self.n
 
 
-def _top1_count(candidates, weights: Weights) -> int:
-    right = 0
-    for entries, matrix, names, gold in candidates:
-        fused = matrix @ np.array([getattr(weights, name) for name in names])
-        right += entries[int(np.argmax(fused))] == gold
-    return right
+def fit_weights(sets, config: EngineConfig, cache=None, limit: int | None = None,
+                steps: int = 3000) -> tuple[Weights, list[float]]:
+    """Fitted weights and each set's top-1 rate with them (on what was fitted: LOO for a kb set)."""
+    groups = []
+    for eval_set in sets:
+        folds = leave_one_out(eval_set.entries) if eval_set.kind == "kb" else [(eval_set.entries, eval_set.queries)]
+        group = Candidates(eval_set.name, 1.0)
+        for entries, queries in folds:
+            engine = Engine.build(entries, eval_set.config(config), cache=cache)
+            group.add(engine, queries[:limit] if limit else queries)
+        group.pack()
+        groups.append(group)
+    lead = FEATURES.index("encoder" if config.use_encoder else "bm25")
+    w = np.zeros(len(FEATURES))
+    w[lead] = 20.0
+    if not config.use_encoder:
+        usable = [j for j, name in enumerate(FEATURES) if not name.startswith("encoder")]
+    else:
+        usable = list(range(len(FEATURES)))
+    w = _adam(groups, w, usable, steps)
+    scale = w[lead] if w[lead] > 0 else (w[w > 0].sum() or 1.0)  # the lead feature's weight is 1, as before
+    weights = Weights(**{name: round(float(w[j] / scale), 3) for j, name in enumerate(FEATURES)})
+    vector = np.array([getattr(weights, name) for name in FEATURES])
+    return weights, [group.top1(vector) for group in groups]
+
+
+def _adam(groups: list[Candidates], w: np.ndarray, usable: list[int], steps: int, rate: float = 0.1) -> np.ndarray:
+    total = sum(group.weight for group in groups) or 1.0
+    first, second = np.zeros_like(w), np.zeros_like(w)
+    mask = np.zeros_like(w)
+    mask[usable] = 1.0
+    for t in range(1, steps + 1):
+        gradient = sum(group.weight * group.soft_top1(w)[1] for group in groups) / total * mask
+        first = 0.9 * first + 0.1 * gradient
+        second = 0.999 * second + 0.001 * gradient * gradient
+        w = w + rate * (first / (1 - 0.9**t)) / (np.sqrt(second / (1 - 0.999**t)) + 1e-8)
+    return w

@@ -4,8 +4,9 @@ Build: every variant of an entry (standard question, each similar question, the 
 a row. Each row is indexed three ways: BM25 over words (rjieba + editors' dictionary + synonyms),
 BM25 over characters and character bigrams (colloquial vs formal wording shares characters more
 than words), and, with `use_encoder`, a sentence vector (query.vectors).
-Search: the best `candidates` rows of each channel, re-scored together (query.rerank); an entry
-scores by its best row; the outcome comes from calibrated thresholds (query.outcome).
+Search: the best `candidates` rows of each channel pick the candidate entries; each is scored on
+its rows and as a whole (its other rows, its answer, its keywords: query.features) into one fused
+score (query.rerank); the outcome comes from calibrated thresholds (query.outcome).
 An Engine never changes after build, so any number of threads may search it at once.
 """
 from __future__ import annotations
@@ -19,10 +20,11 @@ import numpy as np
 from query.bm25 import BM25Index
 from query.encoder import MemoryCache, SentenceEncoder, default_encoder, encode_with_cache
 from query.entry import Entry
+from query.features import AnswerTerms, KeywordIndex
 from query.normalise import clean, fold
 from query.options import EngineConfig, Weights
 from query.outcome import decide
-from query.rerank import rank_entries, score_candidates
+from query.rerank import Scored, rank_entries, score_candidates
 from query.results import NONE, SearchResult
 from query.tokenise import Tokeniser
 from query.vectors import VectorIndex
@@ -41,6 +43,9 @@ class Engine:
         self.config = config
         self.entries: list[Entry] = []
         self.row_entry = np.zeros(0, dtype=np.int32)
+        self.entry_start = np.zeros(1, dtype=np.int64)  # an entry's rows are entry_start[e]:entry_start[e + 1]
+        self.answers: AnswerTerms | None = None  # None when no entry has an answer
+        self.keywords = KeywordIndex([])
         self.row_text: list[str] = []
         self.row_variant: list[str] = []
         self.row_fuzzy: list[str] = []
@@ -93,6 +98,10 @@ class Engine:
                     cleaned.append(light)
                     vector_rows.append(len(row_entry) - 1)
         engine.row_entry = np.array(row_entry, dtype=np.int32)
+        engine.entry_start = np.searchsorted(engine.row_entry, np.arange(len(engine.entries) + 1)).astype(np.int64)
+        if any(entry.answer for entry in engine.entries):
+            engine.answers = AnswerTerms(engine.entries, engine.tokeniser, char_terms)
+        engine.keywords = KeywordIndex(entry.keywords for entry in engine.entries)
         seconds["text"] = time.perf_counter() - started
         mark = time.perf_counter()
         # the terms are made again from the kept words, row by row: holding every row's terms at once cost
@@ -127,24 +136,24 @@ class Engine:
         """Rank entries for `question`; never raises on any str (or None)."""
         started = time.perf_counter()
         timings: dict[str, float] = {}
-        lexical, rows, scores = self.score_rows(question, timings=timings)
-        if not len(rows) or limit <= 0:
+        lexical, scored = self.score_entries(question, timings=timings)
+        if scored is None or limit <= 0:
             timings["total"] = _ms(started)
             return SearchResult(NONE, [], [], lexical, timings)
         mark = time.perf_counter()
-        hits = rank_entries(self, rows, scores, limit)
+        hits = rank_entries(self, scored, limit)
         outcome, shown = decide(hits, self.config.effective_thresholds)
         timings["rank"] = _ms(mark)
         timings["total"] = _ms(started)
         return SearchResult(outcome, hits, shown, lexical, timings)
 
-    def score_rows(
+    def score_entries(
         self, question: str, weights: Weights | None = None, timings: dict[str, float] | None = None
-    ) -> tuple[str, np.ndarray, dict[str, np.ndarray]]:
-        """(the normalised question, the candidate rows, each row's component and fused scores).
+    ) -> tuple[str, Scored | None]:
+        """(the normalised question, the candidate entries with their features and fused scores, or None).
 
-        The candidates: the best `config.candidates` rows of each channel. Used by search and by the
-        weight fitting (query.calibrate), which passes other `weights`.
+        The candidates: the entries of the best `config.candidates` rows of each channel. Used by search
+        and by the weight fitting (query.calibrate), which reads the features.
         """
         timings = {} if timings is None else timings
         mark = time.perf_counter()
@@ -152,11 +161,12 @@ class Engine:
         lexical = fold(light)
         timings["normalise"] = _ms(mark)
         if not lexical or not len(self.row_entry):
-            return lexical, np.zeros(0, dtype=np.int64), {}
+            return lexical, None
         mark = time.perf_counter()
         words = self.tokeniser.words(lexical)
+        terms = char_terms(words)
         word_scores = self.words.scores(words)
-        char_scores = self.chars.scores(char_terms(words))
+        char_scores, char_mass = self.chars.scores_and_mass(terms)
         k = self.config.candidates
         pool = [_top_rows(word_scores, k), _top_rows(char_scores, k)]
         timings["lexical"] = _ms(mark)
@@ -168,10 +178,13 @@ class Engine:
             timings["encoder"] = _ms(mark)
         mark = time.perf_counter()
         rows = np.unique(np.concatenate(pool))
-        scores = score_candidates(self, rows, words, word_scores, char_scores, query_vector,
-                                  weights or self.config.effective_weights)
+        if not len(rows):
+            timings["rerank"] = _ms(mark)
+            return lexical, None
+        scored = score_candidates(self, rows, lexical, words, terms, word_scores, char_scores, char_mass,
+                                  query_vector, weights or self.config.effective_weights)
         timings["rerank"] = _ms(mark)
-        return lexical, rows, scores
+        return lexical, scored
 
 
 def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:

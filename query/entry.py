@@ -11,3 +11,4 @@ class Entry:
     similar: tuple[str, ...] = ()  # similar questions (相似问法), each indexed as its own row
     keywords: tuple[str, ...] = ()  # editor keywords, indexed as one more row
     category: str | None = None  # category code, for filtering and for the editors' tools
+    answer: str = ""  # the short answer: weak evidence of what the entry is about (query.features)

@@ -5,7 +5,7 @@
 
 Formats (both in ../shared/data): `{"index": [questions], "queries": [{"q", "gold"}]}`, gold being one
 string of the index (each index question becomes an entry); or a list of `{"q", "gold_id"}` whose
-entries come from `--faq` (a list of `{"id", "question", "keywords"}`, e.g. taipei_faq.json).
+entries come from `--faq` (a list of `{"id", "question", "keywords", "answer"}`, e.g. taipei_faq.json).
 Figures: top-1, recall@3, MRR@10, n, p50/p99 ms per query, and the outcomes (how many confident
 answers, and how many of those were right). `--calibrate` fits the outcome thresholds on the sets
 given (query.calibrate) and prints them. Nothing here is copied anywhere: files are read at run time.
@@ -29,8 +29,17 @@ from query.results import ANSWER
 class EvalSet:
     name: str
     entries: list[Entry]
-    queries: list[tuple[str, int]]  # (question, gold entry id)
+    queries: list[tuple[str, int | None]]  # (question, gold entry id; None: the index has no answer)
     faq_ids: dict[int, str] = field(default_factory=dict)  # entry id → the file's own id (taipei)
+    kind: str = "pairs"  # "kb": a development set of a knowledge base (query.calibrate treats it apart)
+    synonyms: tuple | None = None  # a knowledge base's own synonym groups and dictionary words (None: the command's)
+    user_words: tuple | None = None
+
+    def config(self, config: EngineConfig) -> EngineConfig:
+        """`config` (the command's: encoder, weights, thresholds) with this set's own synonyms and words."""
+        if self.synonyms is None and self.user_words is None:
+            return config
+        return replace(config, synonyms=self.synonyms or (), user_words=self.user_words or ())
 
 
 def load_pairs(path: str) -> EvalSet:
@@ -51,7 +60,8 @@ def load_faq(faq_path: str, queries_path: str) -> EvalSet:
         items = json.load(handle)
     ids = {item["id"]: n for n, item in enumerate(faq, start=1)}
     entries = [
-        Entry(id=ids[item["id"]], question=item["question"], keywords=tuple(item.get("keywords") or ()))
+        Entry(id=ids[item["id"]], question=item["question"], keywords=tuple(item.get("keywords") or ()),
+              answer=item.get("answer") or "")
         for item in faq
     ]
     queries = [(item["q"], ids[item["gold_id"]]) for item in items]
@@ -83,16 +93,19 @@ class Figures:
     p99_ms: float = 0.0
     outcomes: dict[str, int] = field(default_factory=dict)
     answers_right: int = 0
+    out_of_scope: int = 0  # questions without an answer in the index (not in n)
+    out_of_scope_answered: int = 0  # of those, how many got a confident answer (always wrong)
 
     @property
-    def answer_precision(self) -> float | None:
+    def answer_precision(self) -> float | None:  # an answer to a question without one counts as wrong
         answered = self.outcomes.get(ANSWER, 0)
         return self.answers_right / answered if answered else None
 
 
-def score(rank: Callable[[str], tuple[list[int], str | None]], queries: Sequence[tuple[str, int]]) -> Figures:
-    """`rank(question)` → (entry ids best first, outcome or None)."""
-    figures = Figures(n=len(queries))
+def score(rank: Callable[[str], tuple[list[int], str | None]], queries: Sequence[tuple[str, int | None]]) -> Figures:
+    """`rank(question)` → (entry ids best first, outcome or None). Ranking figures count the questions
+    with a gold entry; the outcomes count every question."""
+    figures = Figures(n=sum(gold is not None for _, gold in queries))
     latencies = []
     top1 = recall3 = 0
     reciprocal = 0.0
@@ -100,6 +113,9 @@ def score(rank: Callable[[str], tuple[list[int], str | None]], queries: Sequence
         started = time.perf_counter()
         ranked, outcome = rank(question)
         latencies.append((time.perf_counter() - started) * 1000)
+        if gold is None:
+            figures.out_of_scope += 1
+            figures.out_of_scope_answered += outcome == ANSWER
         if ranked[:1] == [gold]:
             top1 += 1
         recall3 += gold in ranked[:3]
@@ -108,7 +124,7 @@ def score(rank: Callable[[str], tuple[list[int], str | None]], queries: Sequence
         if outcome is not None:
             figures.outcomes[outcome] = figures.outcomes.get(outcome, 0) + 1
             figures.answers_right += outcome == ANSWER and ranked[:1] == [gold]
-    n = max(len(queries), 1)
+    n = max(figures.n, 1)
     figures.top1, figures.top1_count = top1 / n, top1
     figures.recall3, figures.mrr10 = recall3 / n, reciprocal / n
     figures.p50_ms, figures.p99_ms = percentile(latencies, 50), percentile(latencies, 99)
@@ -167,7 +183,7 @@ class Bm25Baseline:
 def run(eval_set: EvalSet, config: EngineConfig, cache=None, baseline: bool = False, limit: int | None = None) -> dict:
     """Build a fresh engine from the set's entries with `config` and score it (and the baseline)."""
     queries = eval_set.queries[:limit] if limit else eval_set.queries
-    engine = Engine.build(eval_set.entries, config, cache=cache)
+    engine = Engine.build(eval_set.entries, eval_set.config(config), cache=cache)
     report = {"set": eval_set.name, "entries": len(eval_set.entries), "rows": engine.stats["rows"],
               "build_seconds": round(engine.stats["seconds"]["total"], 2), "encoded": engine.stats["encoded"],
               "engine": as_dict(score(engine_ranker(engine), queries))}
@@ -184,7 +200,8 @@ def as_dict(figures: Figures) -> dict:
     return {"n": figures.n, "top1": round(figures.top1, 4), "top1_count": figures.top1_count,
             "recall3": round(figures.recall3, 4), "mrr10": round(figures.mrr10, 4),
             "p50_ms": round(figures.p50_ms, 2), "p99_ms": round(figures.p99_ms, 2), "outcomes": figures.outcomes,
-            "answer_precision": None if figures.answer_precision is None else round(figures.answer_precision, 4)}
+            "answer_precision": None if figures.answer_precision is None else round(figures.answer_precision, 4),
+            "out_of_scope": figures.out_of_scope, "out_of_scope_answered": figures.out_of_scope_answered}
 
 
 _as_dict = as_dict  # the name faq/evaluation.py imports
@@ -203,13 +220,17 @@ def format_report(report: dict) -> str:
             precision = f["answer_precision"]
             right = "—" if precision is None else f"{precision:.1%} right"
             counts = ", ".join(f"{k} {v}" for k, v in sorted(f["outcomes"].items()))
-            lines.append(f"  {'':9} outcomes: {counts}; confident answers {right}")
+            scope = (f"; without an answer in the index: {f['out_of_scope']}, confidently answered "
+                     f"{f['out_of_scope_answered']}") if f.get("out_of_scope") else ""
+            lines.append(f"  {'':9} outcomes: {counts}; confident answers {right}{scope}")
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None, config: EngineConfig | None = None) -> int:
+def main(argv: Sequence[str] | None = None, config: EngineConfig | None = None, sets: Sequence[EvalSet] = ()) -> int:
+    """The command line; `sets` are evaluated first, before the FILEs (`flask faq eval --kb` passes the
+    served knowledge base with its development questions)."""
     parser = argparse.ArgumentParser(prog="python -m query.evaluate", description=__doc__.split("\n")[0])
-    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("files", nargs="*" if sets else "+", metavar="FILE")
     parser.add_argument("--faq", help="entries for query files in the gold_id format (taipei_faq.json)")
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.add_argument("--baseline", action="store_true", help="also score rank-bm25 over jieba tokens")
@@ -228,7 +249,7 @@ def main(argv: Sequence[str] | None = None, config: EngineConfig | None = None) 
         from query.encoder import DiskCache
 
         cache = DiskCache(args.cache)
-    sets = [load(path, args.faq) for path in args.files]
+    sets = [*sets, *(load(path, args.faq) for path in args.files)]
     output: dict = {}
     if args.fit_weights:
         from query.calibrate import fit_weights

@@ -6,23 +6,37 @@ from dataclasses import dataclass, replace
 
 @dataclass(frozen=True)
 class Weights:
-    """Weights of the component scores in the fused score (the fused score is their weighted mean).
+    """Weights of the features (query.features) in the fused score (query.rerank.fuse).
 
-    Components, each in [0, 1]: `encoder` cosine; `bm25` and `bm25_chars`, the BM25 score of the word
-    and the character channel divided by the best score the query's terms could reach; `fuzzy`,
-    rapidfuzz token_sort_ratio of the segmented texts / 100. Defaults: fitted on LCQMC dev and
-    taipei_queries, each set counting alike (`python -m query.evaluate … --fit-weights`, BENCHMARKS.md
-    "bench/search and the 微查询 evaluation"); refit on the demo knowledge base's held-out questions.
+    Row features: `encoder` cosine; `bm25` and `bm25_chars`, the BM25 score of the word and the
+    character channel over the best the query's terms could reach; `fuzzy`, rapidfuzz
+    token_sort_ratio / 100; `char_recall` and `char_precision`, the idf-weighted share of the query's
+    and of the row's character terms they have in common. Entry features: `encoder_second`,
+    `encoder_rest` (the entry's other rows), `answer_chars`, `answer_words` (the short answer) and
+    `keywords`. Defaults: fitted (`flask faq eval --kb bench/data/demo_dev.json --fit-weights …`, see
+    query.calibrate and BENCHMARKS.md) on the demo knowledge base's leave-one-out questions, LCQMC dev
+    and taipei_queries; never on the held-out set.
     """
 
     encoder: float = 1.0
-    bm25: float = 0.0
-    bm25_chars: float = 0.1
-    fuzzy: float = 0.1
+    bm25: float = 0.074
+    bm25_chars: float = 0.087
+    fuzzy: float = 0.134
+    char_recall: float = 0.198
+    char_precision: float = -0.116
+    encoder_second: float = 0.103
+    encoder_rest: float = 0.521
+    answer_chars: float = 0.481
+    answer_words: float = -0.071
+    keywords: float = 0.236
 
 
-# Without the encoder the lexical scores carry the whole decision (fitted the same way).
-LEXICAL_WEIGHTS = Weights(encoder=0.0, bm25=1.0, bm25_chars=0.1, fuzzy=0.5)
+# Without the encoder (the first seconds of a cold start, the editors' draft index while the encoder
+# loads) the lexical scores carry the whole decision: the weights fitted on LCQMC dev and taipei before
+# the entry features. A refit with them (`--no-encoder --fit-weights`) measured demo dev 0.888 top-1
+# against 0.815 with these; kept, since the editors' console shows and tests these (BENCHMARKS.md).
+LEXICAL_WEIGHTS = Weights(encoder=0.0, bm25=1.0, bm25_chars=0.1, fuzzy=0.5, char_recall=0.0, char_precision=0.0,
+                          encoder_second=0.0, encoder_rest=0.0, answer_chars=0.0, answer_words=0.0, keywords=0.0)
 
 
 @dataclass(frozen=True)
@@ -40,12 +54,12 @@ class Thresholds:
     choices: float
 
 
-# Provisional: calibrated on LCQMC dev + taipei_queries, each set counting alike, for confident answers
-# right ≥ 97% of the time with half the gold entries removed (BENCHMARKS.md). Refit on the demo
-# knowledge base's held-out questions: taipei's formal entries score lower than an index with
-# colloquial similar questions will. Without the encoder nothing reached 97%: never confident.
-DEFAULT_THRESHOLDS = Thresholds(answer=0.965, margin=0.10, choices=0.676)
-DEFAULT_LEXICAL_THRESHOLDS = Thresholds(answer=1.01, margin=0.0, choices=0.626)
+# Calibrated on the demo knowledge base's development questions (bench/data/demo_dev.json, never the
+# held-out set) for confident answers right ≥ 98% of the time there (a margin over the 97% asked, since
+# the cut-offs are chosen on 433 questions): `flask faq eval --kb bench/data/demo_dev.json --calibrate
+# --precision 0.98` (BENCHMARKS.md).
+DEFAULT_THRESHOLDS = Thresholds(answer=0.39, margin=0.03, choices=0.331)
+DEFAULT_LEXICAL_THRESHOLDS = Thresholds(answer=1.01, margin=0.0, choices=0.626)  # never confident without encoder
 
 
 def _tuple_of_groups(groups) -> tuple[tuple[str, ...], ...]:

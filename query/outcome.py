@@ -23,7 +23,7 @@ import numpy as np
 from query.options import Thresholds
 from query.results import ANSWER, CHOICES, NONE, Hit
 
-_ANSWER_GRID = [round(0.30 + 0.005 * i, 3) for i in range(141)]  # 0.300 … 1.000
+_ANSWER_GRID = [round(0.10 + 0.005 * i, 3) for i in range(181)]  # 0.100 … 1.000
 _MARGIN_GRID = [0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10, 0.12, 0.15, 0.20]
 _NEVER = 1.01  # above any fused score
 

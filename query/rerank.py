@@ -1,87 +1,73 @@
-"""Re-scoring a few dozen candidate rows with every signal, and turning rows into ranked entries.
+"""Re-scoring the candidates: each candidate entry's features (query.features) weighed into one fused
+score, and the entries ranked by it.
 
-Component scores, each in [0, 1]:
-- bm25: the row's word-channel BM25 score over the most any row could score for these query words
-  (the sum of each term's best weight), so it is comparable between questions and indexes;
-- bm25_chars: the same for the character channel;
-- fuzzy: rapidfuzz token_sort_ratio of the segmented question and row / 100 (segmented text: raw
-  Chinese is one "token" to rapidfuzz);
-- encoder: cosine of the sentence vectors (negative clipped to 0).
-fused = the weighted mean of the components (query.options.Weights).
+fused = Σ weightᵢ · featureᵢ / Σ of the positive weights, over the features the engine has (no
+encoder, no answers or no keywords in the whole index: those are left out), clipped to [0, 1]: a
+weighted mean when no weight is negative (fitted weights may correct one feature with a small negative
+weight), so an exact match scores near 1 in any index. The variant shown as matched is the entry's
+candidate row whose row features, weighed alike, score best.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
+from query.features import ROW_FEATURES, entry_features
 from query.options import Weights
 from query.results import Hit
 
 if TYPE_CHECKING:
     from query.engine import Engine
 
-COMPONENTS = ("bm25", "bm25_chars", "fuzzy", "encoder")
+
+@dataclass(frozen=True)
+class Scored:
+    entries: np.ndarray  # the candidate entries (indexes into engine.entries)
+    fused: np.ndarray  # one per entry
+    values: dict[str, np.ndarray]  # feature → one value per entry (the features the engine has)
+    matched: np.ndarray  # each entry's best candidate row
 
 
-def score_candidates(
-    engine: Engine,
-    rows: np.ndarray,
-    words: list[str],
-    word_scores: np.ndarray,
-    char_scores: np.ndarray,
-    query_vector: np.ndarray | None,
-    weights: Weights,
-) -> dict[str, np.ndarray]:
-    from query.engine import char_terms
-
-    word_bound = engine.words.max_score(words) or 1.0
-    char_bound = engine.chars.max_score(char_terms(words)) or 1.0
-    components = {
-        "bm25": np.minimum(word_scores[rows] / word_bound, 1.0),
-        "bm25_chars": np.minimum(char_scores[rows] / char_bound, 1.0),
-        "fuzzy": process.cdist(
-            [" ".join(words)], [engine.row_fuzzy[r] for r in rows], scorer=fuzz.token_sort_ratio, dtype=np.float32
-        )[0]
-        / 100.0,
-    }
-    used = {"bm25": weights.bm25, "bm25_chars": weights.bm25_chars, "fuzzy": weights.fuzzy}
-    if query_vector is not None and engine.vectors is not None:
-        vectors = engine.vector_of_row[rows]
-        with_vector = vectors >= 0
-        similarity = np.zeros(len(rows), dtype=np.float32)
-        similarity[with_vector] = engine.vectors.similarities(query_vector, vectors[with_vector])
-        components["encoder"] = np.clip(similarity, 0.0, 1.0)
-        used["encoder"] = weights.encoder
-    total = sum(used.values()) or 1.0
-    fused = sum(components[name] * weight for name, weight in used.items()) / total
-    components["fused"] = np.asarray(fused, dtype=np.float32)
-    return components
+def weight_items(weights: Weights) -> dict[str, float]:
+    return {field.name: getattr(weights, field.name) for field in fields(weights)}
 
 
-def rank_entries(engine: Engine, rows: np.ndarray, scores: dict[str, np.ndarray], limit: int) -> list[Hit]:
-    """Entries best first, each represented by its best-scoring row."""
-    fused = scores["fused"]
-    order = np.argsort(-fused, kind="stable")
+def fuse(values: dict[str, np.ndarray], weights: Weights, n: int) -> np.ndarray:
+    items = {name: weight for name, weight in weight_items(weights).items() if name in values}
+    positive = sum(weight for weight in items.values() if weight > 0) or 1.0
+    total = np.zeros(n, dtype=np.float32)
+    for name, weight in items.items():
+        if weight:
+            total += values[name] * np.float32(weight)
+    return np.clip(total / np.float32(positive), 0.0, 1.0)
+
+
+def score_candidates(engine: Engine, rows: np.ndarray, lexical: str, words: list[str], terms: list[str],
+                     word_scores: np.ndarray, char_scores: np.ndarray, char_mass: np.ndarray,
+                     query_vector: np.ndarray | None, weights: Weights) -> Scored:
+    entries, slot, values, row_values = entry_features(engine, rows, lexical, words, terms, word_scores, char_scores,
+                                                       char_mass, query_vector)
+    fused = fuse(values, weights, len(entries))
+    row_score = np.zeros(len(rows), dtype=np.float32)
+    for name in ROW_FEATURES:
+        weight = getattr(weights, name)
+        if weight and name in row_values:
+            row_score += row_values[name] * np.float32(weight)
+    order = np.lexsort((-row_score, slot))  # by entry, its best row first
+    first = np.searchsorted(slot[order], np.arange(len(entries)))
+    return Scored(entries, fused, values, rows[order[first]])
+
+
+def rank_entries(engine: Engine, scored: Scored, limit: int) -> list[Hit]:
+    """Entries best first (at most `limit`), each with its matched variant and its feature values."""
     hits: list[Hit] = []
-    seen: set[int] = set()
-    for position in order:
-        row = int(rows[position])
-        entry_index = int(engine.row_entry[row])
-        if entry_index in seen:
-            continue
-        seen.add(entry_index)
-        entry = engine.entries[entry_index]
-        hits.append(
-            Hit(
-                entry_id=entry.id,
-                matched=engine.row_text[row],
-                variant=engine.row_variant[row],
-                scores={name: round(float(values[position]), 4) for name, values in scores.items()},
-                category=entry.category,
-            )
-        )
-        if len(hits) >= limit:
-            break
+    for position in np.argsort(-scored.fused, kind="stable")[: max(limit, 0)]:
+        row = int(scored.matched[position])
+        entry = engine.entries[int(scored.entries[position])]
+        scores = {name: round(float(values[position]), 4) for name, values in scored.values.items()}
+        scores["fused"] = round(float(scored.fused[position]), 4)
+        hits.append(Hit(entry_id=entry.id, matched=engine.row_text[row], variant=engine.row_variant[row],
+                        scores=scores, category=entry.category))
     return hits

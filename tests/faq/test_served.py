@@ -28,7 +28,8 @@ def test_only_published_entries_are_served_as_last_published(any_session):
     served = served_entries(session, TODAY)
     assert served.entries == [Entry(id=live.id, question="暖气不热怎么办",
                                     similar=("暖气片不热咋整", "家里暖气温度低找谁"),
-                                    keywords=("暖气", "不热"), category="010101")]
+                                    keywords=("暖气", "不热"), category="010101",
+                                    answer=served.display[live.id].answer)]  # the published answer, not the edit
     shown = served.display[live.id]
     assert shown.answer.startswith("室温低于 18℃ 可拨打") and shown.version == 1
     assert shown.category_path == "城乡建设 → 供热 → 暖气不热"

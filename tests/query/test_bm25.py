@@ -51,3 +51,16 @@ def test_max_score_bounds_every_row():
     index = BM25Index(DOCS)
     query = ["暖气", "交", "公积金"]
     assert index.scores(query).max() <= index.max_score(query) + 1e-6
+
+
+def test_matched_mass_is_the_idf_of_the_distinct_query_terms_a_row_has():
+    index = BM25Index(DOCS)
+    query = ["暖气", "怎么", "交", "交", "火星"]  # a repeated term counts once; an unknown one nowhere
+    _, mass = index.scores_and_mass(query)
+    n = len(DOCS)
+    for row, doc in enumerate(DOCS):
+        expected = sum(math.log(1 + (n - df + 0.5) / (df + 0.5))
+                       for term in set(query) if term in doc for df in [sum(term in d for d in DOCS)])
+        assert math.isclose(mass[row], expected, rel_tol=1e-5), (row, mass[row], expected)
+    assert np.allclose(index.row_mass, [sum(index.idf_of(t) for t in set(doc)) for doc in DOCS], rtol=1e-5)
+    assert index.idf_of("火星") > max(index.idf_of(t) for doc in DOCS for t in doc)  # rarer than anything indexed

@@ -30,7 +30,7 @@ def test_exact_similar_question_is_a_confident_answer(lexical):
     best = result.hits[0]
     assert best.matched == "暖气不热怎么办" and best.variant == "similar"
     assert best.category == "CJ-01"
-    assert set(best.scores) == {"bm25", "bm25_chars", "fuzzy", "fused"}
+    assert set(best.scores) == {"bm25", "bm25_chars", "fuzzy", "char_recall", "char_precision", "keywords", "fused"}
     assert all(0.0 <= value <= 1.0 for value in best.scores.values())
     assert result.normalised_query == "暖气不热怎么办"
     assert {"normalise", "lexical", "rerank", "rank", "total"} <= set(result.timings)

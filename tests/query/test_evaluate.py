@@ -68,5 +68,7 @@ def test_fit_weights_from_the_command_line(tmp_path, capsys):
     path = write(tmp_path / "pairs.json", PAIRS)
     assert main([path, "--no-encoder", "--fit-weights", "--json"]) == 0
     output = json.loads(capsys.readouterr().out)
-    assert output["weights"]["bm25"] == 1.0 and output["weights"]["encoder"] == 0.0
+    weights = output["weights"]
+    assert weights["encoder"] == weights["encoder_second"] == weights["encoder_rest"] == 0.0  # no encoder
+    assert weights["bm25"] == 1.0  # the lead feature without the encoder, as the encoder's is with it
     assert output["weights_top1"]["pairs.json"] == 1.0
