@@ -3,7 +3,8 @@
 A signal finds its alert, if any, among alerts whose last signal is within `regrow_days`: the alert
 with the same key (the same cell, place or term), else the one sharing at least `overlap` of the
 larger evidence set (a street's spike and the 三天三单 cluster behind it are one event; the city's
-spike of a category, hundreds of tickets, is not the same event as six of them in one compound).
+spike of a category, hundreds of tickets, is not the same event as six of them in one compound; for
+questions, of the smaller set: the questions of a rising word inside a bigger topic are that topic).
 Found: the alert grows (new evidence, `grown` + 1, a history line; its headline numbers
 follow signals of its own key, others are kept under numbers["related"]). A dismissed alert grows
 quietly and stays dismissed. Not found: a new open alert.
@@ -41,7 +42,10 @@ def _by_overlap(session: Session, signal: Signal, since: datetime, params: Param
     best = None
     for alert_id, count in sorted(shared.items(), key=lambda pair: -pair[1]):
         size = session.scalar(select(func.count()).select_from(AlertEvidence).where(AlertEvidence.alert_id == alert_id))
-        if count >= params.overlap * max(len(items), size):
+        # Tickets: a share of the larger set (a city's spike is not the compound's event). Questions: of
+        # the smaller (家电 inside 以旧换新 is one topic).
+        bound = max(len(items), size) if signal.ticket_ids else min(len(items), size)
+        if count >= params.overlap * bound:
             best = alert_id
             break
     return session.get(Alert, best) if best else None

@@ -6,7 +6,7 @@ Method: for each source, the window is the last `rising_days` days ending today;
 is tested when at least `rising_min_citizens` (questions) or `rising_ticket_min_citizens` (tickets)
 used it in the window: O against the gamma-Poisson predictive (stats.insight.tails) with the
 baseline as days/window windows, prior 1 citizen per day worth half a window, times the source's
-volume trend (all its words now against before, never below 1: a busy week lifts every word); it
+volume trend (the median change of its everyday words, never below 1: a busy week lifts every word); it
 fires when p ≤ rising_alpha and O ≥ rising_min_ratio × the larger of that expectation and the
 plain baseline rate × trend. The evidence of a question term is its questions in the window,
 grouped by similar wording (rapidfuzz over the normalised text, as the editors' inbox groups them).
@@ -29,6 +29,7 @@ from stats.insight.params import Params
 from stats.insight.tails import Tail, upper_tail
 
 PRIOR_PER_DAY = 1.0
+TREND_BASE = 20
 MAX_QUESTIONS = 500
 GROUP_SCORE = 75.0
 
@@ -65,12 +66,16 @@ def _sums(session: Session, source: str, first: date, last: date, terms=None) ->
     return {term: int(total) for term, total in session.execute(query)}
 
 
-def _volume_trend(session: Session, source: str, per_day_now: float, base_first: date, first: date,
+def _volume_trend(session: Session, source: str, now: dict[str, int], window: int, base_first: date, first: date,
                   base_days: int) -> float:
-    """How much more the source says in all (every term) now than before: a busier day lifts every word."""
-    before = session.scalar(select(func.sum(InsightTerm.citizens)).where(
-        InsightTerm.source == source, InsightTerm.day >= base_first, InsightTerm.day < first)) or 0
-    return max(1.0, per_day_now / max(1.0, int(before) / base_days))
+    """How much more citizens say everyday words now than before: the median change of the words used
+    at least TREND_BASE times before (a busier week lifts them all; one new topic moves the median
+    little), never below 1."""
+    before = session.execute(select(InsightTerm.term, func.sum(InsightTerm.citizens)).where(
+        InsightTerm.source == source, InsightTerm.day >= base_first, InsightTerm.day < first)
+        .group_by(InsightTerm.term).having(func.sum(InsightTerm.citizens) >= TREND_BASE)).all()
+    ratios = sorted((now.get(term, 0) / window) / (int(total) / base_days) for term, total in before)
+    return max(1.0, ratios[len(ratios) // 2]) if ratios else 1.0
 
 
 def evaluate_rising(session: Session, *, today: date, history_start: date, params: Params) -> list[Rising]:
@@ -86,7 +91,7 @@ def evaluate_rising(session: Session, *, today: date, history_start: date, param
             continue
         before = _sums(session, source, base_first, first - timedelta(days=1), now_counts)
         unanswered = _sums(session, "unanswered", first, today, now_counts) if source == "question" else {}
-        trend = _volume_trend(session, source, sum(every_now.values()) / window, base_first, first, base_days)
+        trend = _volume_trend(session, source, every_now, window, base_first, first, base_days)
         for term, observed in now_counts.items():
             tail = upper_tail(observed, before.get(term, 0), base_days / window,
                               prior_mean=PRIOR_PER_DAY * window, prior_weight=0.5, trend=trend,

@@ -93,3 +93,17 @@ def test_the_periodic_job_retries_and_skips_while_another_run_holds_the_lock(ins
         assert jobs.run_once() is None
         state.delete(jobs.LOCK)
         assert jobs.run_once() is not None
+
+
+def test_words_of_one_topic_grow_one_alert(session):
+    now = utcnow()
+    quiet_weeks(session, now)
+    for n in range(60):  # one topic; a fifth of it also says 家电 and 登记
+        wording = "家电以旧换新到哪里登记" if n % 5 == 0 else "以旧换新怎么申请"
+        question(session, wording, citizen=700 + n, at=now - timedelta(hours=n % 20))
+    session.commit()
+    detect(session, now=now)
+    rising = session.scalars(select(Alert).where(Alert.kind == "rising")).all()
+    assert len(rising) == 1, [alert.summary for alert in rising]
+    related = rising[0].numbers["related"]
+    assert rising[0].term == "以旧换新" and {"rising:question:家电", "rising:question:登记"} <= set(related)
