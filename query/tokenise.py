@@ -76,6 +76,8 @@ class Tokeniser:
         for word in synonym_words:
             dictionary.setdefault(word, (word, None, None))
         self._segmenter = _segmenter(frozenset(dictionary.values()))
+        # what decides the words of a text: equal for two tokenisers that cut and map alike
+        self.fingerprint = hash((frozenset(dictionary.values()), frozenset(self.canonical.items())))
 
     def words(self, normalised: str) -> list[str]:
         """Segmented words with synonyms mapped to their group's term (spaces dropped)."""
