@@ -92,7 +92,8 @@ def runner(app):
 @pytest.fixture(scope="session")
 def live_service(tmp_path_factory):
     """One `make run` instance for the whole session (end-to-end and browser tests)."""
-    service = LocalService(tmp_path_factory.mktemp("live"))
+    # Every browser test signs in from 127.0.0.1: the per-address login limit is for the real world.
+    service = LocalService(tmp_path_factory.mktemp("live"), HOTLINE_LOGIN_RATE_LIMIT="600 per minute")
     service.banner = service.wait_ready()
     yield service
     service.kill()
