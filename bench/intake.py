@@ -7,7 +7,9 @@
     citizens' path (submit.guards.create_guarded: the duplicate look-up and the daily-limit counter in
     the shared store on top) and the baseline, a bare INSERT of a comparable ticket row (numbers
     precomputed, one commit per row). Then, in one process: statements per ticket by kind, and where
-    the time goes. Settings: BENCH_INTAKE_TICKETS per process (1000), BENCH_INTAKE_WORKERS (2).
+    the time goes. Each is run BENCH_INTAKE_REPEAT (3) times: the best and the median rate, and the
+    processes' own CPU per ticket (the machine's other load changes it less than the rates).
+    Settings: BENCH_INTAKE_TICKETS per process (1000), BENCH_INTAKE_WORKERS (2).
 (b) One dialogue step through the webhook (bench/intake_dialogue.py).
 """
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import statistics
 import tempfile
 import time
 from collections import Counter
@@ -25,6 +28,7 @@ import yaml
 from bench.services import REDIS_URL, temporary_postgres
 
 TICKETS = int(os.environ.get("BENCH_INTAKE_TICKETS", "1000"))
+REPEAT = int(os.environ.get("BENCH_INTAKE_REPEAT", "3"))
 WORKERS = int(os.environ.get("BENCH_INTAKE_WORKERS", "2"))
 DEMO_TICKETS = Path(__file__).resolve().parent.parent / "submit" / "demo" / "tickets.yaml"
 STATEMENT = re.compile(r"\s*(\w+)(?:.*?\b(?:FROM|INTO|UPDATE)\s+\"?(\w+))?", re.S)
@@ -108,7 +112,7 @@ def _work(worker: int, mode: str, run: str, data_dir: str, database_url: str | N
         db.session.rollback()
         statement = insert(Ticket.__table__)
         barrier.wait()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for n, item in enumerate(submissions):
             key = f"bench:{run}:{worker}:{n}"
             if mode == MODES[0]:
@@ -118,12 +122,13 @@ def _work(worker: int, mode: str, run: str, data_dir: str, database_url: str | N
             else:
                 create_guarded(db.session, item, channel="wechat", idempotency_key=key)
             db.session.commit()
-        results.put(time.perf_counter() - started)
+        results.put((time.perf_counter() - started, time.process_time() - cpu))
         db.engine.dispose()
 
 
-def measure(mode: str, run: str, data_dir: str, database_url: str | None) -> float:
-    """Tickets per second with WORKERS processes at once (from the common start to the last one done)."""
+def measure(mode: str, run: str, data_dir: str, database_url: str | None) -> tuple[float, float]:
+    """Tickets per second with WORKERS processes at once (from the common start to the last one done), and
+    the processes' own CPU ms per ticket (what the machine's other load does not change much)."""
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(WORKERS), context.Queue()
     processes = [context.Process(target=_work, args=(worker, mode, run, data_dir, database_url, barrier, results))
@@ -135,7 +140,8 @@ def measure(mode: str, run: str, data_dir: str, database_url: str | None) -> flo
         process.join()
         if process.exitcode:
             raise RuntimeError(f"{mode}: a worker failed ({process.exitcode})")
-    return WORKERS * TICKETS / max(times)
+    tickets = WORKERS * TICKETS
+    return tickets / max(wall for wall, _cpu in times), sum(cpu for _wall, cpu in times) / tickets * 1000
 
 
 def profile(data_dir: str, database_url: str | None, count: int = 200) -> tuple[Counter, dict[str, float]]:
@@ -187,11 +193,14 @@ def profile(data_dir: str, database_url: str | None, count: int = 200) -> tuple[
 def report(label: str, data_dir: str, database_url: str | None) -> None:
     prepare(data_dir, database_url)
     run = str(int(time.time()) % 100000)
-    rates = {mode: measure(mode, f"{run}{index}", data_dir, database_url) for index, mode in enumerate(MODES)}
-    baseline = rates[MODES[0]]
-    print(f"  {label}: {WORKERS} processes × {TICKETS} tickets, one transaction each")
-    for mode, rate in rates.items():
-        print(f"    {mode:<34} {rate:>7.0f} tickets/s  ({rate / baseline:.2f}× the bare INSERT)")
+    measured = {mode: [measure(mode, f"{run}{index}{repeat}", data_dir, database_url) for repeat in range(REPEAT)]
+                for index, mode in enumerate(MODES)}
+    baseline = max(rate for rate, _cpu in measured[MODES[0]])
+    print(f"  {label}: {WORKERS} processes × {TICKETS} tickets, one transaction each; best (median) of {REPEAT}")
+    for mode, runs in measured.items():
+        rates, cpus = sorted(rate for rate, _cpu in runs), sorted(cpu for _rate, cpu in runs)
+        print(f"    {mode:<34} {rates[-1]:>7.0f} ({statistics.median(rates):>4.0f}) tickets/s  "
+              f"({rates[-1] / baseline:.2f}× the bare INSERT)  CPU {cpus[0]:.2f} ms/ticket")
     statements, spent = profile(data_dir, database_url)
     listed = ", ".join(f"{kind} {number:g}" for kind, number in sorted(statements.items()))
     print(f"    statements per guarded ticket: {sum(statements.values()):g} ({listed})")
