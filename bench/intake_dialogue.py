@@ -158,7 +158,7 @@ def percentile(values: list[float], share: float) -> float:
 def report_paced(name: str, result: dict, cpu: float) -> float:
     every = [value for values in result["latencies"].values() for value in values]
     p99 = percentile(every, 0.99)
-    print(f"  {name:<34} {len(every) / result['seconds']:>6.1f} msg/s  p50 {statistics.median(every):>6.2f} ms  "
+    print(f"  {name:<34} {len(every) / result['seconds']:>8.1f} msg/s  p50 {statistics.median(every):>6.2f} ms  "
           f"p99 {p99:>6.2f} ms  CPU {cpu / max(len(every), 1) * 1e6:>6.0f} µs/msg  ({len(every)} messages, "
           f"{result['errors']} non-200)")
     return p99
@@ -202,8 +202,8 @@ def main() -> None:
         print(f"  (b) gunicorn -w 2, safe mode, whole 8-message submissions, a new citizen per dialogue; paced: "
               f"{CITIZENS} citizens typing ({THINK[0]:g}–{THINK[1]:g} s between a reply and the next message) for "
               f"{PACED_SECONDS:g} s; saturated: wrk -t2 -c{CONNECTIONS} -d{SECONDS}s")
-        echo = run("echo on the same stack", "bench.echo_app:app", 8711, echo_env, requests_file, "e")
-        ours = run("dialogue steps, SQLite default", "app:app", 8712, env, requests_file, "s")
+        echo = run("echo", "bench.echo_app:app", 8711, echo_env, requests_file, "e")
+        ours = run("dialogue (SQLite)", "app:app", 8712, env, requests_file, "s")
         print("  per step, paced (p50/p99 ms): " + "  ".join(
             f"{step} {statistics.median(ours['latencies'][step]):.1f}/{percentile(ours['latencies'][step], 0.99):.1f}"
             for step in STEP_NAMES))
