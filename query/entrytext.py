@@ -1,8 +1,8 @@
 """What the engine keeps of each entry's answer and keywords, for query.features.
 
-Answers: the opening `ANSWER_CHARS` characters of the short answer, as sorted 32-bit keys of its
-characters and character bigrams (from the text as normalised, without the synonym table) and of its
-words (segmented with the editors' dictionary and synonyms): a membership test, no strings kept.
+Answers: the opening `ANSWER_CHARS` characters of the short answer, segmented with the editors'
+dictionary and synonym table like a question, as sorted 32-bit keys of its words and of the
+characters and bigrams of those words joined (query.engine.char_terms): a membership test, no strings.
 Making them costs ≈ 0.15 ms an answer, so they are cached in this process by (segmentation, answer
 text): a rebuild in which nothing changed, or a worker forked from a process that built, redoes none
 of it. The cache shares its arrays with the engines, and keeps at most twice as many answers as the
@@ -49,9 +49,9 @@ def word_key(word: str) -> int:
 
 
 def _answer_keys(tokeniser: Tokeniser, answer: str) -> tuple[np.ndarray, np.ndarray]:
-    text = fold(clean(answer[:ANSWER_CHARS]))
-    words = np.unique(np.array([word_key(word) for word in set(tokeniser.words(text))], dtype=np.uint32))
-    return words, char_keys(text.replace(" ", ""))
+    words = tokeniser.words(fold(clean(answer[:ANSWER_CHARS])))  # synonyms mapped, as the question's are
+    keys = np.unique(np.array([word_key(word) for word in set(words)], dtype=np.uint32))
+    return keys, char_keys("".join(words))
 
 
 class AnswerTerms:

@@ -79,9 +79,7 @@ def entry_features(engine: Engine, rows: np.ndarray, lexical: str, words: list[s
         values.update(_encoder_features(engine, entries, query_vector))
     answers = engine.answers
     if answers is not None:
-        asked = lexical.replace(" ", "")
-        raw = {term: engine.chars.idf_of(term) for term in set(asked) | {asked[i:i + 2] for i in range(len(asked) - 1)}}
-        values["answer_chars"] = idf_share(answers.chars, entries, _by_key(raw, term_key), sum(raw.values()))
+        values["answer_chars"] = idf_share(answers.chars, entries, _by_key(char_idf, term_key), query_mass)
         word_idf = {word: engine.words.idf_of(word) for word in set(words)}
         values["answer_words"] = idf_share(answers.words, entries, _by_key(word_idf, word_key), sum(word_idf.values()))
     if engine.keywords.count is not None:  # query.entrytext.KeywordIndex
