@@ -47,6 +47,9 @@ class BM25Index:
         self.weights = (idf_of * tfs * (k1 + 1) / (tfs + norm[rows])).astype(np.float32)
         # each row's idf mass: the sum of its distinct terms' idf (the denominator of query.features' precision)
         self.row_mass = np.bincount(rows, weights=idf_of, minlength=self.n_docs).astype(np.float32)
+        # each term's best weight (for max_score); every term of the vocabulary has postings
+        self.best_weight = (np.maximum.reduceat(self.weights, self.indptr[:-1]) if len(self.weights)
+                            else np.zeros(0, dtype=np.float32))
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         """BM25 score of every row (a dense float32 vector; zero where no term matched)."""
@@ -85,13 +88,10 @@ class BM25Index:
 
     def max_score(self, terms: Sequence[str]) -> float:
         """An upper bound of any row's score for these terms (for scaling): sum of their best weights."""
-        total = 0.0
-        for term in terms:
-            column = self.vocabulary.get(term)
-            if column is not None and self.indptr[column + 1] > self.indptr[column]:
-                total += float(self.weights[self.indptr[column] : self.indptr[column + 1]].max())
-        return total
+        vocabulary, best = self.vocabulary, self.best_weight
+        return float(sum(best[vocabulary[term]] for term in terms if term in vocabulary))
 
     @property
     def nbytes(self) -> int:
-        return self.indptr.nbytes + self.rows.nbytes + self.weights.nbytes + self.idf.nbytes + self.row_mass.nbytes
+        return (self.indptr.nbytes + self.rows.nbytes + self.weights.nbytes + self.idf.nbytes + self.row_mass.nbytes
+                + self.best_weight.nbytes)

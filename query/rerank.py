@@ -62,12 +62,14 @@ def score_candidates(engine: Engine, rows: np.ndarray, lexical: str, words: list
 
 def rank_entries(engine: Engine, scored: Scored, limit: int) -> list[Hit]:
     """Entries best first (at most `limit`), each with its matched variant and its feature values."""
+    positions = np.argsort(-scored.fused, kind="stable")[: max(limit, 0)]
+    names = [*scored.values, "fused"]
+    table = np.round(np.stack([*(scored.values[name][positions] for name in names[:-1]),
+                               scored.fused[positions]]).astype(np.float64), 4).T.tolist()
     hits: list[Hit] = []
-    for position in np.argsort(-scored.fused, kind="stable")[: max(limit, 0)]:
+    for position, row_scores in zip(positions, table, strict=True):
         row = int(scored.matched[position])
         entry = engine.entries[int(scored.entries[position])]
-        scores = {name: round(float(values[position]), 4) for name, values in scored.values.items()}
-        scores["fused"] = round(float(scored.fused[position]), 4)
         hits.append(Hit(entry_id=entry.id, matched=engine.row_text[row], variant=engine.row_variant[row],
-                        scores=scores, category=entry.category))
+                        scores=dict(zip(names, row_scores, strict=True)), category=entry.category))
     return hits
