@@ -28,6 +28,22 @@ def _bool(raw: str) -> bool:
     raise ValueError(f"expected 1/0/true/false, got {raw!r}")
 
 
+def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        value = kind(raw)
+        if not value > 0:
+            raise ValueError(f"expected a number above 0, got {raw!r}")
+        return value
+    return parse
+
+
+def _probability(raw: str) -> float:
+    value = float(raw)
+    if not 0 < value < 1:
+        raise ValueError(f"expected a probability between 0 and 1, got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str  # without prefix; also the Flask config key
@@ -65,6 +81,12 @@ SETTINGS = [
     Setting("LOGIN_RATE_LIMIT", "5 per minute;30 per hour"),
     Setting("TICKETS_PER_DAY", 10, int),
     Setting("DIALOGUE_IDLE_SECONDS", 1800, int),
+    # 未诉先办 detection thresholds (stats.insight.params.Params); unset = the measured defaults
+    Setting("INSIGHT_CLUSTER_DAYS", None, _positive(float)),
+    Setting("INSIGHT_CLUSTER_MIN_CITIZENS", None, _positive(int)),
+    Setting("INSIGHT_CLUSTER_ALPHA", None, _probability),
+    Setting("INSIGHT_ALPHA", None, _probability),
+    Setting("INSIGHT_RISING_MIN_CITIZENS", None, _positive(int)),
 ]
 
 # Documented, public demo secrets: only ever used when HOTLINE_DEMO=1 or in tests.

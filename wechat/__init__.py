@@ -2,8 +2,10 @@
 
 
 def init_app(app) -> None:
-    from wechat import identity
-    from wechat import tasks  # noqa: F401 - registers deliver_reply with the job queue for the consumer
+    from wechat import (
+        identity,
+        tasks,  # noqa: F401 - registers deliver_reply with the job queue for the consumer
+    )
     from wechat.routes import build_router
     from wechat.webhook import Webhook
     from wechat.wsgi import WebhookMiddleware

@@ -8,6 +8,7 @@ from faq.inbox import hash_openid, record_unanswered
 from query.results import ANSWER, CHOICES
 from query.web import messages
 from query.web.answers import knowledge_base
+from stats.insight.questions import log_question
 from wechat import dialogue
 from wechat.dialogue import Dialogue
 from wechat.inbound import Inbound
@@ -32,6 +33,11 @@ def ask(inbound: Inbound, context: Context) -> Reply:
     if not question:
         return TextReply(messages.EMPTY_QUESTION)
     answer = knowledge_base().ask(question)
+    citizen = hash_openid(inbound.openid, current_app.config["SECRET_KEY"])
+    if answer.outcome in (ANSWER, CHOICES):
+        log_question(db.session, question, outcome=answer.outcome, channel="wechat", openid_hash=citizen,
+                     entry_id=answer.entries[0].id)
+        db.session.commit()
     if answer.outcome == ANSWER:
         return _show(answer.entries[0])
     if answer.outcome == CHOICES:
@@ -40,8 +46,7 @@ def ask(inbound: Inbound, context: Context) -> Reply:
         lines = [f"{n}. {entry.question}" for n, entry in enumerate(answer.entries, 1)]
         return TextReply("\n".join([messages.CHOICES_HEAD, *lines, messages.CHOICES_TAIL]))
     best = answer.result.hits[0].fused if answer.result.hits else None
-    record_unanswered(db.session, question, channel="wechat", best_score=best,
-                      openid_hash=hash_openid(inbound.openid, current_app.config["SECRET_KEY"]))
+    record_unanswered(db.session, question, channel="wechat", best_score=best, openid_hash=citizen)
     db.session.commit()
     return TextReply(messages.NO_ANSWER)
 

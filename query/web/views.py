@@ -12,6 +12,7 @@ from faq.inbox import hash_openid, record_unanswered, record_vote
 from query.results import NONE
 from query.web.answers import knowledge_base
 from reference.models import Category
+from stats.insight.questions import log_question
 from wechat.oauth import current_openid
 
 bp = Blueprint("query", __name__, url_prefix="/h5/faq", template_folder="templates")
@@ -38,6 +39,10 @@ def search():
     answer = knowledge_base().ask(question) if question else None
     if answer is not None and answer.outcome == NONE:
         record_unanswered(db.session, question, channel="h5", openid_hash=_citizen_hash())
+        db.session.commit()
+    elif answer is not None:
+        log_question(db.session, question, outcome=answer.outcome, channel="h5", openid_hash=_citizen_hash(),
+                     entry_id=answer.entries[0].id)
         db.session.commit()
     roots = db.session.scalars(select(Category).where(Category.parent_id.is_(None)).order_by(Category.sort)).all()
     return render_template("query/search.html", question=question, answer=answer, categories=roots)

@@ -28,7 +28,7 @@ from stats.insight.facts import (
     recount,
     recount_ticket_terms,
 )
-from stats.insight.models import InsightCount, InsightSeen, InsightState, InsightTerm, InsightTicket
+from stats.insight.models import InsightCount, InsightSeen, InsightState, InsightTerm, InsightTicket, QuestionLog
 from stats.insight.params import Params
 from stats.insight.place_baseline import find_clusters
 from stats.insight.questions import ingest_questions
@@ -102,12 +102,14 @@ def _rebuild_tickets(session: Session, state: InsightState, *, since: date, now:
         after = rows[-1].id
 
 
-def _purge(session: Session, today: date, params: Params) -> None:
+def _purge(session: Session, today: date, now: datetime, params: Params) -> None:
     oldest = today - timedelta(days=params.retention_days)
     session.execute(delete(InsightTicket).where(InsightTicket.day < oldest))
     session.execute(delete(InsightCount).where(InsightCount.day < oldest))
     session.execute(delete(InsightTerm).where(InsightTerm.day < oldest))
     session.execute(delete(InsightSeen).where(InsightSeen.day < today - timedelta(days=SEEN_DAYS)))
+    session.execute(delete(QuestionLog).where(QuestionLog.created_at < now - timedelta(days=params.question_log_days)),
+                    execution_options={"synchronize_session": "fetch"})
 
 
 def run_detection(session: Session, *, secret: bytes, now: datetime | None = None, full: bool = False,
@@ -133,7 +135,7 @@ def run_detection(session: Session, *, secret: bytes, now: datetime | None = Non
         state.history_start = min([*first_days, *([state.history_start] if state.history_start else [])])
     cells = recount(session, {pair for pair in batch.touched if pair[0] >= since})
     recount_ticket_terms(session, {day for day in batch.days if day >= since})
-    _purge(session, today, params)
+    _purge(session, today, now, params)
     report = RunReport(tickets=len(batch.new), invalidated=len(batch.invalidated), questions=questions.read,
                        cells=len(cells), more=batch.more or questions.more)
     history_start = state.history_start or today

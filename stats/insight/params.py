@@ -2,7 +2,8 @@
 
 Defaults are what BENCHMARKS.md ("bench/insight") measured; `Params.from_config(app.config)` takes
 overrides from app config keys INSIGHT_<FIELD> (e.g. INSIGHT_CLUSTER_MIN_CITIZENS=4), as tests and the
-benchmark pass them.
+benchmark pass them; the ones an operator tunes are also settings (HOTLINE_INSIGHT_…, config.SETTINGS),
+where unset (None) means the default here.
 """
 from __future__ import annotations
 
@@ -46,13 +47,14 @@ class Params:
     overlap: float = 0.34  # share of the larger evidence set two signals must share to be one event
     # Ingest (stats.insight.facts)
     retention_days: int = 56  # facts and counts kept (baseline + trends); a full rebuild reads this far back
+    question_log_days: int = 365  # the light question log (answered questions' text, no openid) is kept this long
     skew_minutes: int = 10  # received_at later than created_at by more: the server's time is used
     batch_events: int = 200_000  # ticket events read per run at most (the next run continues)
 
     @classmethod
     def from_config(cls, config: Mapping) -> Params:
         overrides = {field.name: config[f"INSIGHT_{field.name.upper()}"] for field in fields(cls)
-                     if f"INSIGHT_{field.name.upper()}" in config}
+                     if config.get(f"INSIGHT_{field.name.upper()}") is not None}
         return replace(cls(), **overrides)
 
     def min_count(self, window: int) -> int:

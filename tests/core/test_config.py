@@ -54,6 +54,19 @@ def test_bad_values_are_reported_by_name(tmp_path):
         load_settings(environ={"HOTLINE_DEMO": "1", "HOTLINE_WECHAT_AES_KEY": "short"}, dotenv=tmp_path / "none")
 
 
+def test_detection_thresholds_come_from_the_environment_and_are_checked(tmp_path):
+    from stats.insight.params import Params
+
+    settings = load_settings(environ={"HOTLINE_DEMO": "1", "HOTLINE_INSIGHT_CLUSTER_MIN_CITIZENS": "4",
+                                      "HOTLINE_INSIGHT_CLUSTER_DAYS": "2.5"}, dotenv=tmp_path / "none")
+    params = Params.from_config(settings)
+    assert (params.cluster_min_citizens, params.cluster_days) == (4, 2.5)
+    assert params.cluster_alpha == Params().cluster_alpha  # unset: the measured default
+    for name, value in (("INSIGHT_CLUSTER_MIN_CITIZENS", "0"), ("INSIGHT_ALPHA", "2"), ("INSIGHT_CLUSTER_DAYS", "x")):
+        with pytest.raises(ConfigError, match="HOTLINE_" + name):
+            load_settings(environ={"HOTLINE_DEMO": "1", "HOTLINE_" + name: value}, dotenv=tmp_path / "none")
+
+
 def test_env_example_documents_every_setting():
     text = (ROOT / ".env.example").read_text(encoding="utf-8")
     documented = set(re.findall(r"^(HOTLINE_[A-Z_]+)=", text, flags=re.M))

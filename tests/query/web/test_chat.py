@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from core.db import db
 from faq.models import UnansweredQuestion
+from stats.insight.models import QuestionLog
 from tests.support import simulator_for
 from wechat import dialogue
 from wechat.dialogue import Dialogue
@@ -14,11 +15,15 @@ def sim(kb_app):
     return simulator_for(kb_app, openid="oAskingCitizen01")
 
 
-def test_a_standard_question_gets_the_answer_and_a_link(sim, served):
+def test_a_standard_question_gets_the_answer_and_a_link(sim, served, kb_app):
     entry = served["heating-room-temperature-standard"]
     reply = sim.text(entry.question)
     assert entry.answer[:30] in reply.text
     assert f"/h5/faq/{entry.id}" in reply.text
+    with kb_app.app_context():  # the light question log feeds 未诉先办's rising topics
+        row = db.session.scalar(select(QuestionLog).where(QuestionLog.text == entry.question))
+        assert row is not None and (row.outcome, row.channel, row.entry_id) == ("answer", "wechat", entry.id)
+        assert row.openid_hash and "oAskingCitizen01" not in row.openid_hash
 
 
 def test_a_number_after_choices_picks_one_and_anything_else_is_a_new_question(sim, served, kb_app):
@@ -39,6 +44,7 @@ def test_no_answer_says_so_offers_the_way_on_and_logs_the_question_without_the_o
         row = db.session.scalar(select(UnansweredQuestion).where(UnansweredQuestion.text == "火星移民局的电话是多少"))
         assert row is not None and row.channel == "wechat"
         assert row.openid_hash and "oAskingCitizen01" not in row.openid_hash
+        assert db.session.scalar(select(QuestionLog).where(QuestionLog.text == "火星移民局的电话是多少")) is None
 
 
 @pytest.mark.parametrize("text", ["   ", "😀😀😀", "http://example.com/a?b=c", "'; DROP TABLE faq_entry; --",

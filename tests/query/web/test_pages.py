@@ -3,6 +3,7 @@ from sqlalchemy import func, select
 
 from core.db import db
 from faq.models import FaqVote, UnansweredQuestion
+from stats.insight.models import QuestionLog
 from tests.support import csrf_token_from
 
 
@@ -10,6 +11,10 @@ def test_search_answers_on_submit(kb_app, served):
     entry = next(iter(served.values()))
     html = kb_app.test_client().get("/h5/faq/", query_string={"q": entry.question}).get_data(as_text=True)
     assert "为您找到的答案" in html and entry.question in html
+    with kb_app.app_context():  # logged for 未诉先办's rising topics, by a hash of the visitor
+        row = db.session.scalar(select(QuestionLog).where(QuestionLog.text == entry.question,
+                                                          QuestionLog.channel == "h5"))
+        assert row is not None and row.outcome == "answer" and row.entry_id == entry.id and row.openid_hash
 
 
 def test_search_without_an_answer_says_so_and_is_logged(kb_app):

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.db import db, utcnow
 from stats.insight import jobs
-from stats.insight.models import Alert, AlertEvidence, InsightState
+from stats.insight.models import Alert, AlertEvidence, InsightState, QuestionLog
 from stats.insight.questions import log_question
 from tests.stats.insight.support import detect, question
 
@@ -58,6 +58,17 @@ def test_the_light_log_keeps_answered_questions_without_the_openid(session):
     assert log_question(session, " ？ ", outcome="answer", channel="h5") is None
     with pytest.raises(IntegrityError):  # the CHECK constraint refuses other outcomes
         log_question(session, "社保怎么交", outcome="none", channel="h5")
+
+
+def test_the_light_log_is_kept_a_year(session):
+    now = utcnow()
+    old = log_question(session, "去年的问题", outcome="answer", channel="h5")
+    kept = log_question(session, "上个月的问题", outcome="choices", channel="h5")
+    old.created_at, kept.created_at = now - timedelta(days=366), now - timedelta(days=30)
+    session.commit()
+    old_id, kept_id = old.id, kept.id
+    detect(session, now=now)
+    assert session.get(QuestionLog, old_id) is None and session.get(QuestionLog, kept_id) is not None
 
 
 def test_a_failed_run_is_counted_reported_and_cleared(insight_app, monkeypatch):
