@@ -31,7 +31,7 @@ from core.db import Base, Timestamp, utcnow
 from reference.models import Category, Department, RequestType
 from staff.models import StaffUser
 
-CHANNELS = ("wechat", "h5", "phone", "open311")
+CHANNELS = ("wechat", "h5", "phone", "open311", "proactive")  # proactive: 主动治理, the hotline starts it
 ACTOR_KINDS = ("citizen", "staff", "system")
 ATTACHMENT_KINDS = ("image",)
 # 回访: the codes of 是否解决 and 满意度 (their Chinese words are in submit.followup).

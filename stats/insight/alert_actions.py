@@ -4,12 +4,11 @@ and written as 【未诉先办·主动治理】 with the alert's summary and its
 department through submit.workflow.dispatch, with an internal note on each of the alert's tickets
 naming it. Analysts read alerts; only supervisors (and admins) act. Every refusal is Chinese, per field.
 
-Type and channel: no existing one fits a task the hotline starts itself. A `proactive` (主动治理)
-request type would be offered to citizens by the 微受理 forms, which list every active type, and a
-`proactive` channel is refused by the tickets console (its channel names must match CHANNELS) and
-needs a migration of the ticket CHECK constraint. Until those owners add them, the task is a 建议
-(the hotline proposing that a unit act) entered by staff (channel `phone`, created_by the supervisor);
-TASK_TYPE and TASK_CHANNEL are the two names to change.
+Type and channel: the task comes in on its own channel, `proactive` (主动治理): the queue can filter
+it, its page says so, and detection leaves it out (a task about an event is not one more citizen
+reporting it). Its request type is 建议 (the hotline proposing that a unit act, 10 working days): a
+`proactive` request type would be offered to citizens by the 微受理 forms, which list every active
+type.
 """
 from __future__ import annotations
 
@@ -32,7 +31,7 @@ from submit.workflow import WorkflowError, add_note, can, dispatch
 ACTORS = ("supervisor", "admin")
 ACTIONABLE = ("open", "acknowledged")
 TASK_TYPE = "suggestion"
-TASK_CHANNEL = "phone"
+TASK_CHANNEL = "proactive"
 MAX_NOTES = 200
 MAX_REASON = 500
 MAX_INSTRUCTION = 1000

@@ -26,6 +26,7 @@ SEPARATOR = re.compile(r"\d+[号弄]?|与|交叉口|附近|对面|旁边|[\s\W_]
 UNIT = re.compile(r"\d+\s*(?:号楼|栋|幢|单元|层|室)")
 # A road before the compound's name is dropped (新建南路和平小区); a road name has 3+ characters, so
 # 铁路东区公寓 stays whole.
+CLAUSE = re.compile(r"[，,。.!！?？；;：:\s]")
 LEADING_ROAD = re.compile(r"^.{2,}?(?:大街|路|街|巷)(?=.{3})")
 
 
@@ -140,6 +141,16 @@ def place_key(address: str, index: AreaIndex | None = None) -> str | None:
         if pieces and 2 <= len(pieces[-1]) <= 20:
             return pieces[-1]
     return None
+
+
+def spoken_places(content: str, index: AreaIndex | None = None) -> list[str]:
+    """The places a ticket's words may open with, longest first (迎春佳园新村19号楼整栋停暖 → 迎春佳园新村,
+    迎春佳园): guesses for a ticket whose address names none, which the caller keeps only when some
+    address names one of them too."""
+    first = CLAUSE.split(unicodedata.normalize("NFKC", content or "").strip(), maxsplit=1)[0]
+    ends = {match.end() for pattern in (COMPOUND, ROAD) for match in pattern.finditer(first)}
+    names = {place_key(first[:end], index) for end in ends}
+    return sorted((name for name in names if name), key=len, reverse=True)
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

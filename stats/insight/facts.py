@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from core.dates import china_date
-from stats.insight.areas import CITY, AreaIndex, grid_cell, place_key
+from stats.insight.areas import CITY, AreaIndex, grid_cell, place_key, spoken_places
 from stats.insight.models import InsightCount, InsightState, InsightTerm, InsightTicket
 from stats.insight.params import Params
 from stats.insight.terms import ticket_terms
@@ -67,7 +67,8 @@ class TicketBatch:
 
 TICKET_COLUMNS = (Ticket.id, Ticket.category_id, Ticket.title, Ticket.content, Ticket.address, Ticket.location_label,
                   Ticket.latitude, Ticket.longitude, Ticket.citizen_openid, Ticket.phone, Ticket.status,
-                  Ticket.received_at, Ticket.created_at)
+                  Ticket.received_at, Ticket.created_at, Ticket.channel)
+NOT_HEARD = ("proactive",)  # 主动治理 tasks: the hotline's own, not what citizens say
 
 
 def make_fact(row, index: AreaIndex, params: Params, secret: bytes, now: datetime) -> dict:
@@ -82,10 +83,27 @@ def make_fact(row, index: AreaIndex, params: Params, secret: bytes, now: datetim
             "valid": row.status != "invalid", "terms": ticket_terms(row.title, row.content)}
 
 
+def _spoken_places(session: Session, facts: list[dict], contents: dict[int, str], index: AreaIndex) -> None:
+    """A ticket whose address names no place takes the longest place its words open with that an
+    address (in this batch or the facts kept) names too: 和平小区 from "和平小区3号楼停水了" is a place
+    citizens give as an address; "小区" from "小区暖气不热" is not."""
+    guesses = {fact["ticket_id"]: spoken_places(contents[fact["ticket_id"]], index)
+               for fact in facts if not fact["place"]}
+    wanted = {name for names in guesses.values() for name in names}
+    known = {fact["place"] for fact in facts if fact["place"] in wanted}
+    for part in chunks(sorted(wanted - known)):
+        known.update(session.scalars(select(InsightTicket.place).where(InsightTicket.place.in_(part)).distinct()))
+    for fact in facts:
+        fact["place"] = fact["place"] or next((name for name in guesses.get(fact["ticket_id"], ()) if name in known),
+                                              None)
+
+
 def add_facts(session: Session, rows, batch: TicketBatch, *, index: AreaIndex, params: Params, secret: bytes,
               now: datetime, since: date | None = None) -> None:
+    rows = [row for row in rows if row.channel not in NOT_HEARD]
     facts = [make_fact(row, index, params, secret, now) for row in rows]
     facts = [fact for fact in facts if since is None or fact["day"] >= since]
+    _spoken_places(session, facts, {row.id: row.content for row in rows}, index)
     if facts:
         session.execute(insert(InsightTicket.__table__), facts)
     batch.new.extend(facts)

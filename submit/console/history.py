@@ -8,6 +8,7 @@ from datetime import datetime
 
 from core.dates import china_time
 from faq.console.choices import Tree
+from submit.console.queue_filters import CHANNEL_NAMES
 from submit.models import Ticket, TicketEvent
 from submit.workflow import role_name
 from submit.workflow_config import workflow
@@ -15,7 +16,6 @@ from submit.workflow_effects import _last_reply as last_reply  # noqa: F401 - wh
 
 EXTRA_NAMES = {"contact_viewed": "查看联系电话"}
 REASON_LABELS = {"rated": "市民意见", "follow_up_call": "回访说明"}  # what `reason` holds for these kinds
-CHANNEL_WORDS = {"wechat": "微信", "h5": "网页表单", "phone": "电话", "open311": "接口"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def _details(event: TicketEvent, departments: Tree) -> tuple[str, ...]:
     data, kind = event.data or {}, event.kind
     details = []
     if kind == "created" and data.get("channel"):
-        details.append(f"渠道：{CHANNEL_WORDS.get(data['channel'], data['channel'])}")
+        details.append(f"渠道：{CHANNEL_NAMES.get(data['channel'], data['channel'])}")
     if kind == "dispatched":
         details.append(f"主办：{_department(departments, data.get('department'))}")
         if data.get("co_departments"):

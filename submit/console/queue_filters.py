@@ -11,7 +11,7 @@ from submit.workflow_config import workflow
 
 SORTS = {"deadline": "办理时限最近在前", "received": "最新受理在前", "updated": "最近更新在前"}
 DUE = {"overdue": "已超期", "soon": "1 个工作日内到期"}
-CHANNEL_NAMES = {"wechat": "微信", "h5": "网页", "phone": "电话", "open311": "接口"}
+CHANNEL_NAMES = {"wechat": "微信", "h5": "网页表单", "phone": "电话", "open311": "接口", "proactive": "主动治理"}
 assert tuple(CHANNEL_NAMES) == CHANNELS
 MAX_PAGE = 100_000
 

@@ -24,6 +24,7 @@ from submit.console import VIEWERS, bp
 from submit.console.forms import DANGER, FIELDS, REQUIRED, ActionInput, label
 from submit.console.history import contact_views, history_of, internal_notes, last_reply
 from submit.console.privacy import RevealRefused, contact_of, may_see, reveal_phone
+from submit.console.queue_filters import CHANNEL_NAMES
 from submit.followup import SATISFACTION, SOLVED, SOURCES, current_rating
 from submit.models import Ticket, TicketAttachment, TicketEvent
 from submit.notifications import notifications_of
@@ -97,7 +98,8 @@ def render_ticket(ticket: Ticket, *, attempt: ActionInput | None = None, status:
         "kept": attempt if attempt and attempt.action not in offered and any(attempt.values.values()) else None,
         "fields": FIELDS, "label": label, "required": REQUIRED,
         "danger": DANGER, "solved": SOLVED, "satisfaction": SATISFACTION, "sources": SOURCES,
-        "notification_states": NOTIFICATION_STATES, "notification_channels": NOTIFICATION_CHANNELS,
+        "channels": CHANNEL_NAMES, "notification_states": NOTIFICATION_STATES,
+        "notification_channels": NOTIFICATION_CHANNELS,
         "dispatch_choices": _dispatch_choices() if any(step.action == "dispatch" for step in steps) else [],
         "extension_max": workflow().limits.extension_max_workdays,
     }

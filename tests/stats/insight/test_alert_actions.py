@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from core.db import utcnow
 from reference.models import Department
 from stats.insight.alert_actions import AlertActionError, TaskForm, acknowledge, dismiss, make_task
-from stats.insight.models import Alert
+from stats.insight.models import Alert, InsightTicket
 from submit.models import Ticket, TicketEvent
 from tests.stats.insight.support import background, burst, detect, staff
 
@@ -70,6 +70,10 @@ def test_a_task_is_a_dispatched_ticket_linked_to_the_alert_and_its_tickets(sessi
     assert all(task.number in note.note and not note.public for note in notes)
     numbers = session.scalars(select(Ticket.number).where(Ticket.id.in_([item.ticket_id for item in evidence])))
     assert all(number in task.content for number in numbers)
+    assert task.channel == "proactive"  # the hotline's own: detection does not count it as one more citizen
+    detect(session)
+    assert session.scalar(select(InsightTicket).where(InsightTicket.ticket_id == task.id)) is None
+    assert session.scalar(select(func.count()).select_from(Alert)) == 1
 
 
 def test_a_task_with_bad_fields_says_what_is_wrong_and_writes_nothing(session, alert):

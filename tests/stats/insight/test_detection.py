@@ -162,3 +162,21 @@ def test_an_event_and_its_growth_on_both_databases(insight_any_app):
     sign_in(client, "analyst", PASSWORD)
     for url in ("/staff/insight/", f"/staff/insight/alerts/{alert.id}", "/staff/insight/briefing.md"):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_ticket_without_a_place_in_its_address_joins_the_place_its_words_name(session):
+    """Citizens often give only the street and say the compound in their words; only a place some
+    address names counts (小区 in "小区暖气不热" is no place)."""
+    now = utcnow()
+    background(session, days=28, now=now, street="迎泽区文庙街道")
+    named = burst(session, 3, at=now - timedelta(hours=2))
+    spoken = burst(session, 2, at=now - timedelta(hours=1), first_citizen=10, address="迎泽区柳巷街道")
+    vague = ticket(session, citizen=20, at=now - timedelta(minutes=30), address="迎泽区柳巷街道",
+                   content="小区暖气不热，室温只有十二度，已经三天了。")
+    session.commit()
+    detect(session, now=now)
+    places = dict(session.execute(select(InsightTicket.ticket_id, InsightTicket.place)).all())
+    assert {places[item.id] for item in named + spoken} == {"和平小区"} and places[vague.id] is None
+    found = alerts(session)
+    assert len(found) == 1 and found[0].observed == 5
+    assert {item.id for item in named + spoken} <= evidence_of(session, found[0])

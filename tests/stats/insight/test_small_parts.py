@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from stats.insight.areas import AreaIndex, grid_cell, neighbours, place_key
+from stats.insight.areas import AreaIndex, grid_cell, neighbours, place_key, spoken_places
 from stats.insight.masking import mask_text, masked_place
 from stats.insight.tails import nb_upper_tail, upper_tail
 
@@ -44,6 +44,14 @@ def test_a_long_quiet_history_makes_few_citizens_unusual_and_no_history_does_not
 ])
 def test_the_place_an_address_names(address, place):
     assert place_key(address) == place
+
+
+@pytest.mark.parametrize("content, places", [("柳溪新居名都4号楼和26号楼都停水，三天了", ["柳溪新居名都"]),
+                                             ("迎春佳园新村这几天大面积延迟供暖", ["迎春佳园新村", "迎春佳园"]),
+                                             ("双塔南路学校门口占道", ["双塔南路学校", "双塔南路"]),
+                                             ("家里暖气不热，和平小区的都这样", []), ("", [])])
+def test_the_places_a_ticket_s_words_may_open_with(content, places):
+    assert spoken_places(content) == places
 
 
 def test_areas_from_the_words_of_an_address(session):
