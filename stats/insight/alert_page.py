@@ -13,6 +13,7 @@ from core.dates import china_date
 from faq.models import UnansweredQuestion
 from reference.models import Category, Department
 from stats.insight.alert_actions import evidence_tickets
+from stats.insight.areas import AreaIndex
 from stats.insight.masking import mask_text
 from stats.insight.models import Alert, AlertEvidence, InsightCount, InsightTerm, QuestionLog
 from stats.insight.seat import Sample, samples
@@ -67,8 +68,9 @@ def _questions(session: Session, alert: Alert) -> list[tuple[str, str]]:
 
 def alert_view(session: Session, alert: Alert, today: date) -> AlertView:
     tickets = evidence_tickets(session, alert)
-    shown = samples(tickets[-MAX_SHOWN:][::-1])
-    places = Counter(sample.place for sample in samples(tickets)).most_common(30)
+    index = AreaIndex.from_session(session)
+    shown = samples(tickets[-MAX_SHOWN:][::-1], index)
+    places = Counter(sample.place for sample in samples(tickets, index)).most_common(30)
     chart = _series(alert, session, today, [china_date(ticket.received_at) for ticket in tickets])
     return AlertView(alert, shown, len(tickets), places, _questions(session, alert), chart)
 

@@ -128,13 +128,13 @@ class Sample:
     text: str
 
 
-def samples(tickets: list[Ticket]) -> list[Sample]:
+def samples(tickets: list[Ticket], index: AreaIndex) -> list[Sample]:
     """Tickets as analysts may see them: no citizen, the place only, the words masked and cut."""
     out = []
     for ticket in tickets:
         text = mask_text(ticket.content)
         out.append(Sample(ticket.number, ticket.received_at, category_label(ticket.category),
-                          masked_place(ticket.address, ticket.location_label),
+                          masked_place(ticket.address, ticket.location_label, index),
                           text if len(text) <= SAMPLE_CHARS else text[:SAMPLE_CHARS - 1] + "…"))
     return out
 

@@ -35,10 +35,11 @@ def overview():
     dates, trends = category_trends(session, today)
     alerts = open_alerts(session)
     tickets = [ticket for alert in alerts[:3] for ticket in evidence_tickets(session, alert)[-3:]]
+    index = AreaIndex.from_session(session)
     return render_template(
         "insight/overview.html", today=today, trends=trends, category_chart=chart_data(dates, trends),
-        areas=area_table(session, today, AreaIndex.from_session(session)), terms=rising_terms(session, today),
-        alerts=alerts, samples=samples(tickets[:SAMPLE_TICKETS]), state=session.get(InsightState, DETECTOR),
+        areas=area_table(session, today, index), terms=rising_terms(session, today),
+        alerts=alerts, samples=samples(tickets[:SAMPLE_TICKETS], index), state=session.get(InsightState, DETECTOR),
         status_names=STATUS_NAMES, kind_names=KIND_NAMES)
 
 

@@ -71,3 +71,9 @@ def test_what_analysts_see_is_masked():
     assert "6222021234567890" not in text
     assert masked_place("迎泽区柳巷街道 和平小区3号楼2单元301") == "和平小区"
     assert masked_place("") == "（未填写）" and masked_place("我家楼下") == "（已隐去）"
+
+
+def test_a_place_is_named_the_same_however_the_area_is_written(session):
+    index = AreaIndex.from_session(session)
+    written = ["迎泽区柳巷街道 和平小区3号楼", "柳巷街道和平小区5号楼", "迎泽区柳巷街道和平小区", "和平小区2号楼"]
+    assert {masked_place(address, "", index) for address in written} == {"和平小区"}
