@@ -9,6 +9,9 @@
 3. Scale: BENCH_INSIGHT_SCALE (1,000,000) background tickets over a year; a full rebuild; then a
    day of new tickets, detected as the live job would (a 5-minute batch, then the rest of the day).
 Each part can be run alone: `python -m bench insight` runs all; BENCH_INSIGHT_PARTS=quality,scale.
+The simulated tickets stay at 受理 (SimConfig.lifecycle is off): detection reads only `created` and
+`invalidated` events, so the lifecycle's 派单 … 办结 events would only add writing time and rows that
+detection skips, and the figures recorded in BENCHMARKS.md stay comparable.
 """
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ from core.demo import demo_loader
 from reference.models import Department
 from staff.models import StaffUser
 from staff.service import create_staff, find_staff
-from stats.demo_history import DEMO_TICKET_STEPS, Step, TicketPlan, history_plans
+from stats.demo_history import CHASE_NOTE, DEMO_TICKET_STEPS, NO_ANSWER, REPLY, Step, TicketPlan, history_plans
 from submit import workflow as wf
 from submit.fields import Submission
 from submit.followup import current_rating, record_follow_up_call
@@ -38,7 +38,6 @@ from submit.workflow_errors import WorkflowError
 
 log = logging.getLogger(__name__)
 
-REPLY = "经核实，已安排工作人员到现场处理，问题已解决。感谢您对12345热线的支持。"
 SAFETY = timedelta(minutes=5)  # steps later than now − this are not taken
 
 
@@ -86,10 +85,10 @@ ACTIONS: dict[str, Callable[[Session, Ticket, People, dict], object]] = {
                                                       reason="需协调相关单位现场处理，申请延期"),
     "decide": lambda s, t, p, a: wf.decide_extension(s, t, actor=p.supervisor, approved=a["approved"],
                                                      reason="" if a["approved"] else "时限内应能办结"),
-    "chase": lambda s, t, p, a: wf.chase(s, t, actor=p.supervisor, note="请抓紧办理并及时答复"),
+    "chase": lambda s, t, p, a: wf.chase(s, t, actor=p.supervisor, note=CHASE_NOTE),
     "rate": lambda s, t, p, a: record_follow_up_call(s, t, actor=p.agent, reached=True, solved=a["solved"],
                                                      satisfaction=a["satisfaction"]),
-    "call": lambda s, t, p, a: record_follow_up_call(s, t, actor=p.agent, reached=False, comment="电话无人接听"),
+    "call": lambda s, t, p, a: record_follow_up_call(s, t, actor=p.agent, reached=False, comment=NO_ANSWER),
     "close": lambda s, t, p, a: wf.close(s, t, actor=p.agent),
     "reopen": lambda s, t, p, a: wf.reopen(s, t, actor=p.agent, reason="市民对办理结果不满意，重新办理",
                                            rating=current_rating(t)),

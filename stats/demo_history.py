@@ -8,6 +8,8 @@ Two parts:
 - history_plans(): HISTORY_COUNT phone tickets spread over the last HISTORY_DAYS days with a realistic
   spread of outcomes: most answered, approved, followed up and closed; some 退单 and re-dispatched,
   some 延期, some late (催办 once overdue), some unsatisfied and reopened, a few stalled and overdue now.
+Its rates and texts (签收 delays, the stalled and unreached shares, 回访 answers, the reply) are also the
+simulator's lifecycle's (stats.insight.simulate_lifecycle), so the two tell the same kind of month.
 """
 from __future__ import annotations
 
@@ -70,6 +72,12 @@ SATISFACTION = {"solved": [("very_satisfied", 40), ("satisfied", 45), ("basic", 
                 "unsolved": [("basic", 10), ("dissatisfied", 50), ("very_dissatisfied", 40)]}
 LIMIT_DAYS = {"enquiry": 2, "help": 10, "complaint": 15, "report": 15, "suggestion": 10, "praise": 5}
 WRONG_DEPARTMENTS = ("SZJJ", "SCXGLJ")
+STALLED = 0.06  # share stalled after 签收: overdue once the deadline passes
+UNREACHED = 0.15  # share whose 回访 call does not reach the citizen: closed a day later, unrated
+# What the steps say (the simulator's bulk lifecycle, stats.insight.simulate_lifecycle, says the same).
+REPLY = "经核实，已安排工作人员到现场处理，问题已解决。感谢您对12345热线的支持。"
+CHASE_NOTE = "请抓紧办理并及时答复"
+NO_ANSWER = "电话无人接听"
 
 
 @dataclass
@@ -85,13 +93,24 @@ class TicketPlan:
     steps: list[Step] = field(default_factory=list)
 
 
-def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+def pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
     return rng.choices([value for value, _ in weighted], [weight for _, weight in weighted])[0]
+
+
+def accept_delay(rng: random.Random) -> float:
+    """Hours from 派单 to 签收: a few mostly, sometimes a day or two."""
+    return rng.uniform(0.5, 6) if rng.random() < 0.85 else rng.uniform(30, 60)
+
+
+def draw_rating(rng: random.Random) -> tuple[str, str]:
+    """回访's answers (是否解决, 满意度) at the rates of SOLVED and SATISFACTION."""
+    solved = pick(rng, SOLVED)
+    return solved, pick(rng, SATISFACTION[solved])
 
 
 def _round(rng: random.Random, at: float, limit_hours: float, steps: list[Step], last: bool) -> float:
     """One handling round from 派单 at `at`: 签收, 办理, maybe 延期, 答复 and 审核; returns the time of 审核."""
-    at += rng.uniform(0.5, 6) if rng.random() < 0.85 else rng.uniform(30, 60)  # 签收, sometimes late
+    at += accept_delay(rng)
     steps += [(at, "accept", {}), (at + rng.uniform(1, 3), "start", {})]
     answer = at + limit_hours * rng.uniform(0.1, 1.2 if last else 0.6)
     if rng.random() < 0.07:
@@ -114,19 +133,18 @@ def _plan_steps(rng: random.Random, request_type: str) -> list[Step]:
         steps += [(at, "dispatch", {"department": wrong}), (at + rng.uniform(2, 20), "return", {})]
         at = steps[-1][0] + 1
     steps.append((at, "dispatch", {}))
-    if rng.random() < 0.06:  # stalled after 签收: overdue once its deadline passes
+    if rng.random() < STALLED:
         steps += [(at + 2, "accept", {})]
         return steps
     at = _round(rng, at, limit_hours, steps, last=True)
-    solved = _pick(rng, SOLVED)
-    satisfaction = _pick(rng, SATISFACTION[solved])
-    if rng.random() < 0.15:  # the 回访 call does not reach the citizen: closed after a day
+    solved, satisfaction = draw_rating(rng)
+    if rng.random() < UNREACHED:
         return steps + [(at, "call", {}), (at + 24, "close", {})]
     steps.append((at, "rate", {"solved": solved, "satisfaction": satisfaction}))
     if (solved == "unsolved" or satisfaction in ("dissatisfied", "very_dissatisfied")) and rng.random() < 0.6:
         steps += [(at + 2, "reopen", {}), (at + 3, "dispatch", {})]
         at = _round(rng, at + 3, limit_hours, steps, last=False)
-        steps.append((at, "rate", {"solved": "solved", "satisfaction": _pick(rng, SATISFACTION["solved"])}))
+        steps.append((at, "rate", {"solved": "solved", "satisfaction": pick(rng, SATISFACTION["solved"])}))
     return steps + [(at + rng.uniform(1, 3), "close", {})]
 
 

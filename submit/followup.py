@@ -82,6 +82,17 @@ def rating_words(rating: TicketRating) -> str:
     return f"{SOLVED[rating.solved]}，{SATISFACTION[rating.satisfaction]}"
 
 
+def rated_event(rating: TicketRating, status: str, by: StaffUser | None) -> dict:
+    """The `rated` event that records `rating` (given by `by`, or by the citizen) on a ticket in `status`:
+    every column but the ticket and the moment."""
+    words = rating_words(rating)
+    return {"kind": "rated", "actor_kind": "staff" if by else "citizen", "actor_staff_id": by.id if by else None,
+            "actor_role": by.role if by else "", "from_status": status, "to_status": status, "public": True,
+            "note": f"{SOURCES[rating.source]}评价：{words}" if rating.source == "phone" else f"您的评价：{words}",
+            "reason": rating.comment, "data": {"source": rating.source, "solved": rating.solved,
+                                               "satisfaction": rating.satisfaction, "round": rating.round}}
+
+
 def rate_ticket(session: Session, ticket: Ticket, *, solved: str, satisfaction: str, comment: str = "",
                 source: str, by: StaffUser | None = None) -> TicketRating:
     """Record the rating of the ticket's current round and its event.
@@ -100,12 +111,7 @@ def rate_ticket(session: Session, ticket: Ticket, *, solved: str, satisfaction: 
     rating = TicketRating(ticket=ticket, round=ticket.round, source=source, solved=solved,
                           satisfaction=satisfaction, comment=comment, staff_id=by.id if by else None, created_at=now)
     session.add(rating)
-    words = rating_words(rating)
-    session.add(TicketEvent(
-        ticket=ticket, kind="rated", actor_kind="staff" if by else "citizen", actor_staff_id=by.id if by else None,
-        actor_role=by.role if by else "", from_status=ticket.status, to_status=ticket.status, public=True,
-        note=f"{SOURCES[source]}评价：{words}" if source == "phone" else f"您的评价：{words}", reason=comment,
-        data={"source": source, "solved": solved, "satisfaction": satisfaction, "round": ticket.round}, at=now))
+    session.add(TicketEvent(ticket=ticket, **rated_event(rating, ticket.status, by), at=now))
     try:
         session.flush()
     except IntegrityError:

@@ -25,14 +25,17 @@ group = AppGroup("insight", help="未诉先办: simulated tickets and questions,
 @click.option("--questions-per-day", default=600.0, show_default=True, type=click.FloatRange(0))
 @click.option("--events-per-week", default=3.0, show_default=True, type=click.FloatRange(0))
 @click.option("--no-events", is_flag=True, help="Background only (no events, topic or negatives).")
+@click.option("--no-lifecycle", is_flag=True, help="Leave every ticket at 受理 (as the benchmark does).")
 @click.option("--truth", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the injected events' ground truth (default: <data dir>/insight/).")
 def simulate_command(days: int, seed: int, end, tickets_per_day: float, questions_per_day: float,
-                     events_per_week: float, no_events: bool, truth: Path | None) -> None:
-    """Write DAYS of simulated tickets and questions ending today, with injected events."""
+                     events_per_week: float, no_events: bool, no_lifecycle: bool, truth: Path | None) -> None:
+    """Write DAYS of simulated tickets and questions ending today, with injected events; tickets are
+    taken through 派单 … 办结 as far as their time allows."""
     config = SimConfig(days=days, seed=seed, end=end.date() if end else None, tickets_per_day=tickets_per_day,
                        questions_per_day=questions_per_day, events_per_week=events_per_week,
-                       events=not no_events, negatives=not no_events, rising=not no_events)
+                       events=not no_events, negatives=not no_events, rising=not no_events,
+                       lifecycle=not no_lifecycle)
     try:
         result = simulate(db.session, config, city_code=current_app.config["CITY_CODE"],
                           progress=lambda day, n: click.echo(f"  {day}: {n} tickets", err=True))

@@ -1,7 +1,10 @@
 """Demo data (HOTLINE_DEMO=1, `flask demo load`, order 60): a simulated month at a small city's volume
 (the simulator's bulk path; tickets keyed "sim:<seed>:…"), replayed through detection once a
 simulated day over the last week and finally now, so the media seat has its trends and a few live
-alerts from the events of the last days. Runs once: a second load finds the month and changes nothing."""
+alerts from the events of the last days. The tickets live their lifecycle up to now (派单, 签收, 答复,
+回访 and 办结 by the simulator's clerks sim-agent, sim-supervisor and sim-<department>; a few late or
+stalled, the newest still waiting), so the figures and the queue look like a real month's. Runs once:
+a second load finds the month and changes nothing."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -21,7 +24,7 @@ from stats.insight.simulate_events import simulate
 from submit.models import Ticket
 
 DEMO = SimConfig(days=30, seed=2026, tickets_per_day=160, questions_per_day=60, events_per_week=3.0,
-                 warmup_days=12)
+                 warmup_days=12, lifecycle=True)
 BASELINE_DAYS = 21
 
 

@@ -11,7 +11,9 @@ Injected, from their own random stream (so a seed's background is the same with 
 events at one compound, road or site (3–40 distinct citizens over 1–3 days, 80% filed in the event's
 leaf, the rest in a sibling leaf), a rising question topic, and negatives that must not alert (one
 citizen's burst, a spam burst marked 无效, tickets whose clock runs 3 days ahead). The ground truth
-is returned (the CLI writes it as JSON). Rows are written by stats.insight.simulate_write.
+is returned (the CLI writes it as JSON). Rows are written by stats.insight.simulate_write; with
+`lifecycle` the tickets are also dispatched, answered, rated and closed as far as their time allows
+(stats.insight.simulate_lifecycle), else they all stay at 受理.
 """
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ class SimConfig:
     rising: bool = True
     coordinates: float = 0.7  # share of WeChat/H5 tickets with a map point
     spam_share: float = 0.004
+    lifecycle: bool = False  # take tickets past 受理 (派单 … 办结) up to the stop: stats.insight.simulate_lifecycle
 
 
 @dataclass

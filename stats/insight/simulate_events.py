@@ -14,6 +14,7 @@ from core.dates import CHINA, china_date
 from stats.insight import simulate_data as data
 from stats.insight.simulate import EVENT_HOURS, EVENT_SIZES, SimConfig, Simulator, Truth
 from stats.insight.simulate_city import City
+from stats.insight.simulate_lifecycle import Lifecycle
 from stats.insight.simulate_write import BulkWriter, write_questions
 from submit.models import Ticket
 
@@ -144,12 +145,13 @@ def simulate(session: Session, config: SimConfig, *, city_code: str,
     if session.scalar(select(Ticket.id).where(Ticket.idempotency_key.like(f"sim:{config.seed}:{sim.end:%Y%m%d}:%"))
                       .limit(1)):
         raise AlreadySimulated(f"seed {config.seed} ending {sim.end} is already in the database")
-    writer = BulkWriter(session, city_code)
+    lifecycle = Lifecycle(session, config.seed, sim.stop) if config.lifecycle else None
+    writer = BulkWriter(session, city_code, lifecycle)
     tickets = questions = 0
     question_ids: dict[str, tuple[str, int]] = {}
     for day in sim.days():
         items = sim.tickets_of(day)
-        writer.write_tickets(items)
+        writer.write_tickets(items, until=datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=CHINA))
         rows = sim.questions_of(day) if config.questions_per_day or sim.extra_questions.get(day) else []
         question_ids.update(write_questions(session, rows, config.seed))
         tickets, questions = tickets + len(items), questions + len(rows)
