@@ -38,8 +38,11 @@ def cluster_signal(session: Session, cluster: Cluster, *, now: datetime, index: 
                "tickets": len(cluster.ticket_ids), "first_at": cluster.first_at.isoformat(),
                "last_at": cluster.last_at.isoformat(), "span_days": round(cluster.days, 2),
                "points": cluster.points[:50]}
+    tail, class_tail = cluster.tail, cluster.class_tail
+    numbers.update(expected=round(tail.expected, 3), p_value=tail.p_value, class_expected=round(class_tail.expected, 3),
+                   class_p_value=class_tail.p_value)
     return Signal("cluster", f"cluster:{cluster.category_id}:{where}", summary, cluster.category_id, area, "", days,
-                  cluster.citizens, 0.0, 0.0, numbers, cluster.ticket_ids, [], now)
+                  cluster.citizens, tail.expected, tail.p_value, numbers, cluster.ticket_ids, [], now)
 
 
 def rising_signal(session: Session, rising: Rising, *, today: date, now: datetime) -> Signal:

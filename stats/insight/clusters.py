@@ -52,7 +52,9 @@ class Cluster:
     first_at: datetime
     last_at: datetime
     points: list[tuple[float, float]]
-    tail: Tail | None = None  # against the place's own past
+    words: list[frozenset[str]]  # each ticket's words (ticket_words), for the place's own past
+    tail: Tail | None = None  # against the place's own past tickets like these (stats.insight.place_baseline)
+    class_tail: Tail | None = None  # against all the place's past tickets of the middle category
 
     @property
     def days(self) -> float:
@@ -121,7 +123,7 @@ def idf_weights(session: Session, terms: set[str], now: datetime) -> dict[str, f
     return {term: math.log((total + 1) / (int(df.get(term) or 0) + 1)) for term in terms}
 
 
-def _words(row, index: AreaIndex) -> frozenset[str]:
+def ticket_words(row, index: AreaIndex) -> frozenset[str]:
     place = row.place or ""
     own = [name for name in (index.names.get(row.district_id, ""), index.names.get(row.street_id, "")) if name]
     return frozenset(term for term in row.terms or () if term not in place and not any(term in name for name in own))
@@ -164,7 +166,7 @@ def _components(rows: list, words: dict[int, frozenset[str]], weight: dict[str, 
     return list(groups.values())
 
 
-def _cluster(group: list) -> Cluster:
+def _cluster(group: list, words: dict[int, frozenset[str]]) -> Cluster:
     times = [aware(row.at) for row in group]
     places = Counter(row.place for row in group if row.place)
 
@@ -173,7 +175,8 @@ def _cluster(group: list) -> Cluster:
 
     return Cluster(sorted(row.ticket_id for row in group), len({row.citizen for row in group}), most("category_id"),
                    places.most_common(1)[0][0] if places else "", most("street_id"), most("district_id"),
-                   min(times), max(times), [(row.latitude, row.longitude) for row in group if row.latitude is not None])
+                   min(times), max(times), [(row.latitude, row.longitude) for row in group if row.latitude is not None],
+                   [words[row.ticket_id] for row in group])
 
 
 def candidate_clusters(session: Session, new_facts: list[dict], *, now: datetime, index: AreaIndex,
@@ -188,7 +191,7 @@ def candidate_clusters(session: Session, new_facts: list[dict], *, now: datetime
     rows = sorted(pool.values(), key=lambda row: (aware(row.at), row.ticket_id))
     anchors = [pool[fact["ticket_id"]] for fact in fresh if fact["ticket_id"] in pool]
     new_ids = {row.ticket_id for row in anchors}
-    words = {row.ticket_id: _words(row, index) for row in rows}
+    words = {row.ticket_id: ticket_words(row, index) for row in rows}
     weight = idf_weights(session, set().union(*words.values()), now) if words else {}
     family = {row.id: row.parent_id or row.id for row in session.execute(select(Category.id, Category.parent_id))}
     found, seen = [], set()
@@ -199,5 +202,5 @@ def candidate_clusters(session: Session, new_facts: list[dict], *, now: datetime
                     or len({row.citizen for row in group}) < params.cluster_min_citizens):
                 continue
             seen.add(ids)
-            found.append(_cluster(group))
+            found.append(_cluster(group, words))
     return found

@@ -2,10 +2,17 @@
 
 三天三单 alone fires every day in a big city: a compound whose heating is poor all winter sends three
 complaints in three days again and again. A cluster therefore becomes a signal only when its
-citizens are also improbable against the same place's citizens in the same middle category over
-the `cluster_baseline_days` before it: the gamma-Poisson tail of stats.insight.tails with prior
-`cluster_prior` citizens per window worth half a window, p ≤ `cluster_alpha`. A chronic place still
-shows in the volume spikes and in the media seat's area table.
+citizens are improbable against the same place's past, over the `cluster_baseline_days` before it,
+twice (the gamma-Poisson tail of stats.insight.tails, prior `cluster_prior` citizens per window worth
+half a window):
+- against the past citizens **with tickets like the cluster's** (same middle category, and words
+  close to one of the cluster's tickets by the rule that linked it), p ≤ `cluster_alpha`: the cluster
+  is only the tickets that say the same thing, so a compound's everyday heating complaints do not
+  hide a new 整栋延迟供暖, while a compound that says 整栋不热 every week is its own normal;
+- and, more loosely, against all the place's past citizens of the middle category, p ≤
+  `cluster_class_alpha`: three congestion complaints on a road that has two a day, worded alike by
+  chance, are that road's everyday, not an event (measured: bench/insight, BENCHMARKS.md).
+A chronic place still shows in the volume spikes and in the media seat's area table.
 """
 from __future__ import annotations
 
@@ -17,10 +24,13 @@ from sqlalchemy.orm import Session
 
 from reference.models import Category
 from stats.insight.areas import AreaIndex, distance_m, grid_cell, neighbours
-from stats.insight.clusters import Cluster, candidate_clusters
+from stats.insight.clusters import Cluster, candidate_clusters, idf_weights, similarity, ticket_words
 from stats.insight.models import InsightTicket
 from stats.insight.params import Params
 from stats.insight.tails import Tail, upper_tail
+
+HISTORY_COLUMNS = (InsightTicket.citizen, InsightTicket.place, InsightTicket.latitude, InsightTicket.longitude,
+                   InsightTicket.district_id, InsightTicket.street_id, InsightTicket.terms)
 
 
 def siblings(session: Session) -> dict[int, list[int]]:
@@ -32,32 +42,46 @@ def siblings(session: Session) -> dict[int, list[int]]:
     return {category_id: by_parent[parent_id] for category_id, parent_id in parents.items()}
 
 
-def place_tail(session: Session, cluster: Cluster, *, history_start: datetime, params: Params,
-               family: list[int]) -> Tail:
-    """The cluster's citizens against the same place's citizens (same middle category) before it."""
-    end = cluster.first_at
-    start = max(end - timedelta(days=params.cluster_baseline_days), history_start)
-    centre = None
-    if cluster.points:
-        centre = (sum(p[0] for p in cluster.points) / len(cluster.points),
-                  sum(p[1] for p in cluster.points) / len(cluster.points))
+def _centre(cluster: Cluster) -> tuple[float, float] | None:
+    if not cluster.points:
+        return None
+    return (sum(p[0] for p in cluster.points) / len(cluster.points),
+            sum(p[1] for p in cluster.points) / len(cluster.points))
+
+
+def _history(session: Session, cluster: Cluster, start: datetime, end: datetime, family: list[int],
+             params: Params) -> list:
+    """The place's tickets of the cluster's middle category in [start, end)."""
+    centre = _centre(cluster)
     where = []
     if cluster.place:
         where.append(InsightTicket.place == cluster.place)
     if centre is not None:
         where.append(InsightTicket.grid.in_(neighbours(grid_cell(*centre, params.grid_lat, params.grid_lon))))
-    before: set[str] = set()
-    if where and end > start:
-        query = select(InsightTicket.citizen, InsightTicket.place, InsightTicket.latitude, InsightTicket.longitude) \
-            .where(InsightTicket.valid, InsightTicket.category_id.in_(family), InsightTicket.at >= start,
-                   InsightTicket.at < end, or_(*where))
-        for row in session.execute(query):
-            close = centre is not None and row.latitude is not None and distance_m(
-                centre[0], centre[1], row.latitude, row.longitude) <= params.cluster_radius_m
-            if close or (cluster.place and row.place == cluster.place):
-                before.add(row.citizen)
+    if not where or end <= start:
+        return []
+    query = select(*HISTORY_COLUMNS).where(InsightTicket.valid, InsightTicket.category_id.in_(family),
+                                           InsightTicket.at >= start, InsightTicket.at < end, or_(*where))
+    return [row for row in session.execute(query)
+            if (cluster.place and row.place == cluster.place) or (
+                centre is not None and row.latitude is not None
+                and distance_m(centre[0], centre[1], row.latitude, row.longitude) <= params.cluster_radius_m)]
+
+
+def place_tails(session: Session, cluster: Cluster, *, history_start: datetime, params: Params,
+                family: list[int], index: AreaIndex, now: datetime) -> tuple[Tail, Tail]:
+    """The cluster's citizens against the place's past citizens with tickets like the cluster's, and
+    against all its past citizens of the middle category."""
+    end = cluster.first_at
+    start = max(end - timedelta(days=params.cluster_baseline_days), history_start)
+    rows = _history(session, cluster, start, end, family, params)
+    words = [ticket_words(row, index) for row in rows]
+    weight = idf_weights(session, set().union(*words, *cluster.words), now) if rows else {}
+    alike = {row.citizen for row, said in zip(rows, words, strict=True)
+             if any(similarity(said, theirs, weight) >= params.cluster_text_similarity for theirs in cluster.words)}
     windows = max(0.0, (end - start).total_seconds() / 86400) / params.cluster_days
-    return upper_tail(cluster.citizens, len(before), windows, prior_mean=params.cluster_prior, prior_weight=0.5)
+    return tuple(upper_tail(cluster.citizens, len(before), windows, prior_mean=params.cluster_prior, prior_weight=0.5)
+                 for before in (alike, {row.citizen for row in rows}))
 
 
 def find_clusters(session: Session, new_facts: list[dict], *, now: datetime, index: AreaIndex, params: Params,
@@ -66,6 +90,8 @@ def find_clusters(session: Session, new_facts: list[dict], *, now: datetime, ind
     found = candidate_clusters(session, new_facts, now=now, index=index, params=params)
     family = siblings(session) if found else {}
     for cluster in found:
-        cluster.tail = place_tail(session, cluster, history_start=history_start, params=params,
-                                  family=family.get(cluster.category_id, [cluster.category_id]))
-    return [cluster for cluster in found if cluster.tail.p_value <= params.cluster_alpha]
+        cluster.tail, cluster.class_tail = place_tails(
+            session, cluster, history_start=history_start, params=params,
+            family=family.get(cluster.category_id, [cluster.category_id]), index=index, now=now)
+    return [cluster for cluster in found if cluster.tail.p_value <= params.cluster_alpha
+            and cluster.class_tail.p_value <= params.cluster_class_alpha]

@@ -10,7 +10,7 @@ from core.db import db, utcnow
 from stats.insight.models import Alert, AlertEvidence, InsightCount, InsightTicket
 from submit import workflow as wf
 from tests.stats.insight.conftest import PASSWORD
-from tests.stats.insight.support import background, burst, detect, staff, ticket
+from tests.stats.insight.support import QUIET_TEXT, background, burst, detect, staff, ticket
 from tests.support import sign_in
 
 
@@ -180,3 +180,30 @@ def test_a_ticket_without_a_place_in_its_address_joins_the_place_its_words_name(
     found = alerts(session)
     assert len(found) == 1 and found[0].observed == 5
     assert {item.id for item in named + spoken} <= evidence_of(session, found[0])
+
+
+def test_everyday_complaints_worded_otherwise_do_not_hide_a_new_event(session):
+    """和平小区 complains of heating twice a week in other words; five citizens saying the same new
+    thing in one day are an event (against all heating tickets there, 5 would be only p ≈ 10⁻³)."""
+    now = utcnow()
+    for day in range(2, 28, 3):
+        ticket(session, citizen=700 + day, at=now - timedelta(days=day), content=QUIET_TEXT)
+    event = burst(session, 5, at=now - timedelta(hours=1))
+    session.commit()
+    detect(session, now=now)
+    found = [alert for alert in alerts(session) if alert.kind == "cluster"]
+    assert len(found) == 1 and {item.id for item in event} <= evidence_of(session, found[0])
+    numbers = found[0].numbers
+    assert numbers["p_value"] <= 1e-4 < numbers["class_p_value"] <= 1e-2, numbers
+    assert found[0].p_value == numbers["p_value"] and round(found[0].expected, 3) == numbers["expected"]
+
+
+def test_three_alike_by_chance_at_a_place_with_many_such_tickets_are_its_everyday(session):
+    now = utcnow()
+    for day in range(2, 28):
+        for n in range(2):
+            ticket(session, citizen=700 + day * 2 + n, at=now - timedelta(days=day, hours=n), content=QUIET_TEXT)
+    three = burst(session, 3, at=now - timedelta(hours=1), first_citizen=300)
+    session.commit()
+    detect(session, now=now)
+    assert not any({item.id for item in three} & evidence_of(session, alert) for alert in alerts(session))
