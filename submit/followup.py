@@ -127,18 +127,26 @@ def reopen_by_citizen(session: Session, ticket: Ticket, *, openid: str, reason: 
     Raises ReopenRefused (not their ticket, no such rating, too late) or the workflow's errors."""
     if not openid or ticket.citizen_openid != openid:
         raise ReopenRefused("只能对您本人的工单申请重办")
-    if ticket.status == "reopened":
-        raise ReopenRefused("您已申请重办，12345 会重新安排办理")
-    if ticket.status not in rating_states():
-        raise ReopenRefused("工单答复后才能申请重办")
     rating = current_rating(ticket)
-    if not offers_reopen(rating):
-        raise ReopenRefused("只有评价为未解决或不满意的工单可以申请重办")
-    limit = workflow().limits.citizen_reopen_within_days
-    if ticket.closed_at is not None and (utcnow() - aware(ticket.closed_at)).days >= limit:
-        raise ReopenRefused(f"工单办结已超过 {limit} 天，不能再申请重办；如有需要请重新提交诉求或拨打 12345")
+    refusal = reopen_refusal(ticket, rating)
+    if refusal:
+        raise ReopenRefused(refusal)
     reopen(session, ticket, actor=Citizen(openid), reason=reason.strip(), rating=rating)
     return ticket
+
+
+def reopen_refusal(ticket: Ticket, rating: TicketRating | None) -> str | None:
+    """Why the ticket's citizen may not ask for 重办 now (None: they may), in their words."""
+    if ticket.status == "reopened":
+        return "您已申请重办，12345 会重新安排办理"
+    if ticket.status not in rating_states():
+        return "工单答复后才能申请重办"
+    if not offers_reopen(rating):
+        return "只有评价为未解决或不满意的工单可以申请重办"
+    limit = workflow().limits.citizen_reopen_within_days
+    if ticket.closed_at is not None and (utcnow() - aware(ticket.closed_at)).days >= limit:
+        return f"工单办结已超过 {limit} 天，不能再申请重办；如有需要请重新提交诉求或拨打 12345"
+    return None
 
 
 

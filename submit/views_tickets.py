@@ -10,7 +10,15 @@ from flask import Blueprint, abort, render_template, request
 
 from core.dates import china_date
 from core.db import db
-from submit.followup import SATISFACTION, SOLVED, awaiting_rating, current_rating, offers_reopen, rating_words
+from submit.followup import (
+    SATISFACTION,
+    SOLVED,
+    awaiting_rating,
+    current_rating,
+    offers_reopen,
+    rating_words,
+    reopen_refusal,
+)
 from submit.forms import RatingForm, ReopenForm
 from submit.models import Ticket
 from submit.service import get_ticket_for_citizen, public_history, public_status_name, tickets_of_citizen
@@ -56,11 +64,12 @@ def index():
 def render_ticket(found: Ticket, *, rating_form: RatingForm | None = None, status: int = 200):
     """The ticket page; with `rating_form` (answers refused) the 回访 form comes back as answered."""
     rating = current_rating(found)
+    refusal = reopen_refusal(found, rating) if offers_reopen(rating) else None
     return render_template(
         "submit/ticket.html", ticket=found, history=public_history(found)[::-1],
         awaiting=awaiting_rating(found), rating_form=rating_form or RatingForm(), solved=SOLVED,
         satisfaction=SATISFACTION, rating_words=rating_words(rating) if rating else "",
-        reopen_form=ReopenForm() if offers_reopen(rating) else None), status
+        reopen_form=ReopenForm() if offers_reopen(rating) and not refusal else None, reopen_refusal=refusal), status
 
 
 @bp.get("/<number>")

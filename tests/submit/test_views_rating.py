@@ -3,6 +3,7 @@ answers, 重办 after an unhappy answer, and none of it on someone else's ticket
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -156,3 +157,17 @@ def test_without_the_csrf_token_no_rating_is_taken(wf_app, tickets):
     response = client.post(f"/h5/tickets/{number}/rating", data={"solved": "solved", "satisfaction": "satisfied"})
     assert response.status_code == 400 and "页面已过期" in response.get_data(as_text=True)
     assert tickets.ratings() == []
+
+
+def test_after_the_reopening_limit_the_page_says_so_instead_of_offering_it(wf_app, tickets):
+    client = signed_in(wf_app, OWNER)
+    number = tickets.at("closed")
+    rate(client, number, solved="unsolved", satisfaction="dissatisfied")
+    with wf_app.app_context():
+        ticket = db.session.scalar(select(Ticket).where(Ticket.number == number))
+        ticket.closed_at = ticket.closed_at - timedelta(days=31)
+        db.session.commit()
+    html = page(client, number)
+    assert f"/h5/tickets/{number}/reopen" not in html and "工单办结已超过 30 天，不能再申请重办" in html
+    response = client.post(f"/h5/tickets/{number}/reopen", data={"csrf_token": any_token(client)})
+    assert response.status_code == 302 and tickets.state(number) == ("closed", 1)
