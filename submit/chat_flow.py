@@ -201,7 +201,8 @@ def end_if_idle(openid: str, name: str, dialogue_id: str, turn: int) -> bool:
     if (current is None or current.name != name or current.data.get("id") != dialogue_id
             or current.data.get("turn") != turn):
         return False
-    dialogue.end(openid)
+    if not dialogue.end_unchanged(openid, current):  # the citizen answered just now: their step wins
+        return False
     table = TABLES.get(name)
     title = table.title_of(table.data.from_dict(current.data)) if table else ""
     enqueue_notification(openid, idle_ended(title))

@@ -30,9 +30,18 @@ def current(openid: str) -> Dialogue | None:
         return None
 
 
+def _encode(dialogue: Dialogue) -> str:
+    return json.dumps(asdict(dialogue), ensure_ascii=False)
+
+
 def save(openid: str, dialogue: Dialogue, idle_seconds: float = IDLE_SECONDS) -> None:
-    state.set(_key(openid), json.dumps(asdict(dialogue), ensure_ascii=False), ttl=idle_seconds)
+    state.set(_key(openid), _encode(dialogue), ttl=idle_seconds)
 
 
 def end(openid: str) -> None:
     state.delete(_key(openid))
+
+
+def end_unchanged(openid: str, seen: Dialogue) -> bool:
+    """End the dialogue only if it is still exactly `seen` (a step saved meanwhile wins); True if ended."""
+    return state.delete_if(_key(openid), _encode(seen))

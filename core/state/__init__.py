@@ -23,6 +23,8 @@ class SharedStore(Protocol):
     def add(self, key: str, value: str, ttl: float) -> bool:
         """Set only if absent (or expired); True when this call created the key."""
     def delete(self, key: str) -> None: ...
+    def delete_if(self, key: str, value: str) -> bool:
+        """Delete only if the key still holds `value` (compare-and-delete); True when it did."""
     def incr(self, key: str, ttl: float, amount: int = 1) -> int:
         """Add to a counter; a new counter's window of `ttl` seconds starts with its first increment."""
     def counter(self, key: str) -> int:

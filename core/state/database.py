@@ -32,6 +32,7 @@ _INCR = (f"INSERT INTO {T} (key, value, counter, expires_at) VALUES (:key, NULL,
          f"expires_at = CASE WHEN {T}.expires_at <= :now THEN excluded.expires_at "
          f"ELSE {T}.expires_at END RETURNING counter")
 _DELETE = f"DELETE FROM {T} WHERE key = :key"
+_DELETE_IF = f"DELETE FROM {T} WHERE key = :key AND value = :value AND expires_at > :now"
 _PURGE = f"DELETE FROM {T} WHERE expires_at <= :now"
 _PING = f"SELECT 1 FROM {T} LIMIT 1"
 
@@ -57,7 +58,8 @@ class DatabaseStore:
         self.prefix = prefix
         self._connect, translate = _connector(engine)
         self._sql = {name: translate(sql) for name, sql in
-                     {"get": _GET, "set": _SET, "add": _ADD, "incr": _INCR, "delete": _DELETE, "purge": _PURGE,
+                     {"get": _GET, "set": _SET, "add": _ADD, "incr": _INCR, "delete": _DELETE, "delete_if": _DELETE_IF,
+                      "purge": _PURGE,
                       "ping": _PING}.items()}
         self._local = threading.local()
 
@@ -87,6 +89,9 @@ class DatabaseStore:
 
     def delete(self, key: str) -> None:
         self._run("delete", key=self.prefix + key)
+
+    def delete_if(self, key: str, value: str) -> bool:
+        return self._run("delete_if", key=self.prefix + key, value=value, now=time.time()).rowcount == 1
 
     def incr(self, key: str, ttl: float, amount: int = 1) -> int:
         now = time.time()

@@ -1,5 +1,7 @@
-"""The shared store on Redis: native expiry, atomic SET NX and INCR."""
+"""The shared store on Redis: native expiry, atomic SET NX and INCR, compare-and-delete in one script."""
 from __future__ import annotations
+
+DELETE_IF = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
 
 
 class RedisStore:
@@ -8,6 +10,7 @@ class RedisStore:
     def __init__(self, client, prefix: str = ""):
         self.client = client
         self.prefix = prefix
+        self._delete_if = client.register_script(DELETE_IF)
 
     def get(self, key: str) -> str | None:
         value = self.client.get(self.prefix + key)
@@ -21,6 +24,9 @@ class RedisStore:
 
     def delete(self, key: str) -> None:
         self.client.delete(self.prefix + key)
+
+    def delete_if(self, key: str, value: str) -> bool:
+        return self._delete_if(keys=[self.prefix + key], args=[value]) == 1
 
     def incr(self, key: str, ttl: float, amount: int = 1) -> int:
         full = self.prefix + key

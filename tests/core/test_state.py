@@ -22,6 +22,15 @@ def test_set_get_delete(store):
     assert store.get("dialogue:o1") is None
 
 
+def test_delete_if_deletes_only_the_value_it_was_given(store):
+    store.set("dialogue:o2", '{"turn": 3}', ttl=60)
+    assert store.delete_if("dialogue:o2", '{"turn": 2}') is False  # moved on since it was read
+    assert store.get("dialogue:o2") == '{"turn": 3}'
+    assert store.delete_if("dialogue:o2", '{"turn": 3}') is True
+    assert store.get("dialogue:o2") is None
+    assert store.delete_if("dialogue:o2", '{"turn": 3}') is False
+
+
 def test_keys_expire(store):
     store.set("short", "v", ttl=0.3)
     assert 0 < store.ttl("short") <= 0.3

@@ -53,6 +53,26 @@ def test_the_idle_job_of_an_earlier_step_leaves_a_dialogue_that_went_on(citizen,
     assert fake_wechat.calls_to(SENT) == []
 
 
+def test_a_step_saved_while_the_idle_job_runs_wins(citizen, chat_app, fake_wechat, monkeypatch):
+    """The job read the dialogue as idle; the citizen's answer is saved before it ends it: it keeps it."""
+    citizen.clicks("SUBMIT_COMPLAINT")
+    read = dialogue.current
+
+    def read_then_citizen_answers(openid):
+        seen = read(openid)
+        dialogue.save(openid, dialogue.Dialogue(seen.name, "describe", {**seen.data, "turn": seen.data["turn"] + 1}))
+        return seen
+
+    with chat_app.app_context():
+        state = dialogue.current(citizen.openid)
+        due = (citizen.openid, state.name, state.data["id"], state.data["turn"])
+        monkeypatch.setattr(chat_flow.dialogue, "current", read_then_citizen_answers)
+        assert chat_flow.end_if_idle.call_local(*due) is False
+        monkeypatch.setattr(chat_flow.dialogue, "current", read)
+        assert dialogue.current(citizen.openid).data["turn"] == state.data["turn"] + 1
+    assert fake_wechat.calls_to(SENT) == []
+
+
 def test_a_message_after_the_idle_time_is_not_taken_as_an_answer(citizen, monkeypatch):
     citizen.clicks("SUBMIT_COMPLAINT")
     now = time.time()
