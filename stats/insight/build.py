@@ -38,9 +38,9 @@ def cluster_signal(session: Session, cluster: Cluster, *, now: datetime, index: 
                "tickets": len(cluster.ticket_ids), "first_at": cluster.first_at.isoformat(),
                "last_at": cluster.last_at.isoformat(), "span_days": round(cluster.days, 2),
                "points": cluster.points[:50]}
-    tail, class_tail = cluster.tail, cluster.class_tail
-    numbers.update(expected=round(tail.expected, 3), p_value=tail.p_value, class_expected=round(class_tail.expected, 3),
-                   class_p_value=class_tail.p_value)
+    tail = cluster.tail
+    numbers.update(expected=round(tail.expected, 3), p_value=tail.p_value, alike_before=cluster.alike_before,
+                   others_before=cluster.others_before)
     return Signal("cluster", f"cluster:{cluster.category_id}:{where}", summary, cluster.category_id, area, "", days,
                   cluster.citizens, tail.expected, tail.p_value, numbers, cluster.ticket_ids, [], now)
 

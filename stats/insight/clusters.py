@@ -53,8 +53,9 @@ class Cluster:
     last_at: datetime
     points: list[tuple[float, float]]
     words: list[frozenset[str]]  # each ticket's words (ticket_words), for the place's own past
-    tail: Tail | None = None  # against the place's own past tickets like these (stats.insight.place_baseline)
-    class_tail: Tail | None = None  # against all the place's past tickets of the middle category
+    tail: Tail | None = None  # against the place's own past (stats.insight.place_baseline)
+    alike_before: int = 0  # the place's past citizens of the class with tickets like these …
+    others_before: int = 0  # … and with other tickets of the class
 
     @property
     def days(self) -> float:

@@ -30,8 +30,8 @@ class Params:
     cluster_min_citizens: int = 3
     cluster_radius_m: float = 150.0  # a ticket with only a map point: this close to a place is at it
     cluster_text_similarity: float = 0.25  # weighted Jaccard of the tickets' words (idf weights), 0–1
-    cluster_alpha: float = 1e-4  # … and unusual for the place: upper tail against its past tickets like these
-    cluster_class_alpha: float = 1e-2  # … and, loosely, against all its past tickets of the middle category
+    cluster_alpha: float = 1e-4  # … and unusual for the place: upper tail against its past tickets like these,
+    cluster_other_share: float = 0.1  # … its other past tickets of the middle class counting this much each
     cluster_baseline_days: int = 28
     cluster_prior: float = 0.1  # prior citizens per window at a place with no history
     # Rising terms and question groups (stats.insight.rising)

@@ -2,16 +2,15 @@
 
 三天三单 alone fires every day in a big city: a compound whose heating is poor all winter sends three
 complaints in three days again and again. A cluster therefore becomes a signal only when its
-citizens are improbable against the same place's past, over the `cluster_baseline_days` before it,
-twice (the gamma-Poisson tail of stats.insight.tails, prior `cluster_prior` citizens per window worth
-half a window):
-- against the past citizens **with tickets like the cluster's** (same middle category, and words
-  close to one of the cluster's tickets by the rule that linked it), p ≤ `cluster_alpha`: the cluster
-  is only the tickets that say the same thing, so a compound's everyday heating complaints do not
-  hide a new 整栋延迟供暖, while a compound that says 整栋不热 every week is its own normal;
-- and, more loosely, against all the place's past citizens of the middle category, p ≤
-  `cluster_class_alpha`: three congestion complaints on a road that has two a day, worded alike by
-  chance, are that road's everyday, not an event (measured: bench/insight, BENCHMARKS.md).
+citizens are also improbable against the same place's past over the `cluster_baseline_days` before
+it (the gamma-Poisson tail of stats.insight.tails, prior `cluster_prior` citizens per window worth
+half a window, p ≤ `cluster_alpha`), where the past counts the place's citizens of the same middle
+category **whose tickets were like the cluster's** (words close to one of its tickets by the rule that
+linked it) in full, and the others at `cluster_other_share` each: the cluster is only the tickets
+that say the same thing, so a compound's everyday heating complaints do not hide a new 整栋延迟供暖,
+while a compound that says 整栋不热 every week is its own normal, and three congestion complaints
+worded alike by chance on a road that has two a day are that road's everyday (its other tickets
+might as well have been worded so). The share was chosen on bench/insight over two seeds (BENCHMARKS.md).
 A chronic place still shows in the volume spikes and in the media seat's area table.
 """
 from __future__ import annotations
@@ -68,10 +67,10 @@ def _history(session: Session, cluster: Cluster, start: datetime, end: datetime,
                 and distance_m(centre[0], centre[1], row.latitude, row.longitude) <= params.cluster_radius_m)]
 
 
-def place_tails(session: Session, cluster: Cluster, *, history_start: datetime, params: Params,
-                family: list[int], index: AreaIndex, now: datetime) -> tuple[Tail, Tail]:
-    """The cluster's citizens against the place's past citizens with tickets like the cluster's, and
-    against all its past citizens of the middle category."""
+def place_tail(session: Session, cluster: Cluster, *, history_start: datetime, params: Params,
+               family: list[int], index: AreaIndex, now: datetime) -> Tail:
+    """The cluster's citizens against the place's past citizens: those with tickets like the cluster's
+    in full, the others of the middle category at `cluster_other_share`."""
     end = cluster.first_at
     start = max(end - timedelta(days=params.cluster_baseline_days), history_start)
     rows = _history(session, cluster, start, end, family, params)
@@ -79,9 +78,11 @@ def place_tails(session: Session, cluster: Cluster, *, history_start: datetime, 
     weight = idf_weights(session, set().union(*words, *cluster.words), now) if rows else {}
     alike = {row.citizen for row, said in zip(rows, words, strict=True)
              if any(similarity(said, theirs, weight) >= params.cluster_text_similarity for theirs in cluster.words)}
+    others = {row.citizen for row in rows} - alike
+    cluster.alike_before, cluster.others_before = len(alike), len(others)
     windows = max(0.0, (end - start).total_seconds() / 86400) / params.cluster_days
-    return tuple(upper_tail(cluster.citizens, len(before), windows, prior_mean=params.cluster_prior, prior_weight=0.5)
-                 for before in (alike, {row.citizen for row in rows}))
+    return upper_tail(cluster.citizens, len(alike) + params.cluster_other_share * len(others), windows,
+                      prior_mean=params.cluster_prior, prior_weight=0.5)
 
 
 def find_clusters(session: Session, new_facts: list[dict], *, now: datetime, index: AreaIndex, params: Params,
@@ -90,8 +91,6 @@ def find_clusters(session: Session, new_facts: list[dict], *, now: datetime, ind
     found = candidate_clusters(session, new_facts, now=now, index=index, params=params)
     family = siblings(session) if found else {}
     for cluster in found:
-        cluster.tail, cluster.class_tail = place_tails(
-            session, cluster, history_start=history_start, params=params,
-            family=family.get(cluster.category_id, [cluster.category_id]), index=index, now=now)
-    return [cluster for cluster in found if cluster.tail.p_value <= params.cluster_alpha
-            and cluster.class_tail.p_value <= params.cluster_class_alpha]
+        cluster.tail = place_tail(session, cluster, history_start=history_start, params=params,
+                                  family=family.get(cluster.category_id, [cluster.category_id]), index=index, now=now)
+    return [cluster for cluster in found if cluster.tail.p_value <= params.cluster_alpha]
