@@ -79,9 +79,18 @@ def _distance(a, b) -> float | None:
     return distance_m(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
-def _same_place(anchor, row, params: Params) -> bool:
+def _vague(row) -> bool:
+    """A ticket that names its place but neither its district nor a map point."""
+    return not row.district_id and row.latitude is None
+
+
+def _same_place(anchor, row, params: Params, repeated: set[str]) -> bool:
+    if row.ticket_id == anchor.ticket_id:
+        return True
     distance = _distance(anchor, row)
     if anchor.place and row.place == anchor.place:
+        if anchor.place in repeated and (_vague(anchor) or _vague(row)):
+            return False  # a name found in several districts, without a district or point: which one?
         same_district = not (anchor.district_id and row.district_id and anchor.district_id != row.district_id)
         return same_district and (distance is None or distance <= SAME_NAME_METRES)
     if anchor.place and row.place:
@@ -90,21 +99,27 @@ def _same_place(anchor, row, params: Params) -> bool:
 
 
 def _places(rows: list, anchors: list, params: Params) -> list[list]:
-    """One group of pool rows per distinct place of the new tickets."""
+    """One group of pool rows per distinct place of the new tickets. A place name found in several
+    districts (纺织南路 of two districts, two 和平小区) is not one place for a ticket that says neither
+    its district nor a map point: it joins no group, rather than join them all."""
     by_place: dict[str, list] = defaultdict(list)
     by_grid: dict[str, list] = defaultdict(list)
+    districts: dict[str, set[int]] = defaultdict(set)
     for row in rows:
         if row.place:
             by_place[row.place].append(row)
+            if row.district_id:
+                districts[row.place].add(row.district_id)
         if row.grid:
             by_grid[row.grid].append(row)
+    repeated = {place for place, found in districts.items() if len(found) > 1}
     seen: set[frozenset[int]] = set()
     groups = []
     for anchor in anchors:
         nearby = {row.ticket_id: row for row in by_place.get(anchor.place, ())} if anchor.place else {}
         if anchor.grid:
             nearby.update((row.ticket_id, row) for cell in neighbours(anchor.grid) for row in by_grid.get(cell, ()))
-        group = sorted((row for row in nearby.values() if _same_place(anchor, row, params)),
+        group = sorted((row for row in nearby.values() if _same_place(anchor, row, params, repeated)),
                        key=lambda row: (aware(row.at), row.ticket_id))
         key = frozenset(row.ticket_id for row in group)
         if key not in seen:

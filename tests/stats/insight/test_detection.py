@@ -207,3 +207,19 @@ def test_three_alike_by_chance_at_a_place_with_many_such_tickets_are_its_everyda
     session.commit()
     detect(session, now=now)
     assert not any({item.id for item in three} & evidence_of(session, alert) for alert in alerts(session))
+
+
+def test_a_place_name_of_two_districts_does_not_gather_tickets_that_say_neither(session):
+    """和平小区 in 迎泽区 and in 小店区: tickets that give only "和平小区" (no district, no map point)
+    could be either, so they join neither; each district's own tickets stay apart."""
+    now = utcnow()
+    background(session, days=28, now=now, street="迎泽区文庙街道")
+    here = burst(session, 3, at=now - timedelta(hours=3))
+    there = burst(session, 2, at=now - timedelta(hours=2), first_citizen=10, address="小店区坞城街道 和平小区2号楼")
+    vague = burst(session, 3, at=now - timedelta(hours=1), first_citizen=20, address="和平小区5号楼")
+    session.commit()
+    detect(session, now=now)
+    found = [alert for alert in alerts(session) if alert.kind == "cluster"]
+    assert len(found) == 1 and found[0].observed == 3, [alert.summary for alert in found]
+    assert evidence_of(session, found[0]) == {item.id for item in here}
+    assert not {item.id for item in there + vague} & evidence_of(session, found[0])
