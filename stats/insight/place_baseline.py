@@ -50,8 +50,7 @@ def _centre(cluster: Cluster) -> tuple[float, float] | None:
 
 def _history(session: Session, cluster: Cluster, start: datetime, end: datetime, family: list[int],
              params: Params) -> list:
-    """The place's tickets of the cluster's middle category in [start, end); of a name found in several
-    districts, only those of the cluster's district (as the cluster itself gathers them)."""
+    """The place's tickets of the cluster's middle category in [start, end)."""
     centre = _centre(cluster)
     where = []
     if cluster.place:
@@ -62,12 +61,8 @@ def _history(session: Session, cluster: Cluster, start: datetime, end: datetime,
         return []
     query = select(*HISTORY_COLUMNS).where(InsightTicket.valid, InsightTicket.category_id.in_(family),
                                            InsightTicket.at >= start, InsightTicket.at < end, or_(*where))
-    rows = session.execute(query).all()
-    districts = {row.district_id for row in rows if cluster.place and row.place == cluster.place and row.district_id}
-    districts |= {cluster.district_id} if cluster.district_id else set()
-    keep = {cluster.district_id} if len(districts) > 1 else districts | {None}
-    return [row for row in rows
-            if (cluster.place and row.place == cluster.place and row.district_id in keep) or (
+    return [row for row in session.execute(query)
+            if (cluster.place and row.place == cluster.place) or (
                 centre is not None and row.latitude is not None
                 and distance_m(centre[0], centre[1], row.latitude, row.longitude) <= params.cluster_radius_m)]
 

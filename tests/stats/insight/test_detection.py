@@ -223,17 +223,3 @@ def test_a_place_name_of_two_districts_does_not_gather_tickets_that_say_neither(
     assert len(found) == 1 and found[0].observed == 3, [alert.summary for alert in found]
     assert evidence_of(session, found[0]) == {item.id for item in here}
     assert not {item.id for item in there + vague} & evidence_of(session, found[0])
-
-
-def test_the_past_of_a_place_of_the_same_name_elsewhere_is_not_this_place_s(session):
-    """小店区's 和平小区 says 整栋楼暖气不热 every few days; three citizens of 迎泽区's 和平小区 saying it
-    today are news for theirs."""
-    now = utcnow()
-    background(session, days=28, now=now, street="迎泽区文庙街道")
-    for day in range(2, 28):
-        ticket(session, citizen=700 + day, at=now - timedelta(days=day), address="小店区坞城街道 和平小区2号楼")
-    here = burst(session, 3, at=now - timedelta(hours=1))
-    session.commit()
-    detect(session, now=now)
-    found = [alert for alert in alerts(session) if alert.kind == "cluster"]
-    assert len(found) == 1 and evidence_of(session, found[0]) == {item.id for item in here}
