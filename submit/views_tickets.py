@@ -64,12 +64,13 @@ def index():
 def render_ticket(found: Ticket, *, rating_form: RatingForm | None = None, status: int = 200):
     """The ticket page; with `rating_form` (answers refused) the 回访 form comes back as answered."""
     rating = current_rating(found)
-    refusal = reopen_refusal(found, rating) if offers_reopen(rating) else None
+    offered = offers_reopen(rating)
+    refusal = reopen_refusal(found, rating) if offered else None
     return render_template(
         "submit/ticket.html", ticket=found, history=public_history(found)[::-1],
         awaiting=awaiting_rating(found), rating_form=rating_form or RatingForm(), solved=SOLVED,
         satisfaction=SATISFACTION, rating_words=rating_words(rating) if rating else "",
-        reopen_form=ReopenForm() if offers_reopen(rating) and not refusal else None, reopen_refusal=refusal), status
+        reopen_form=ReopenForm() if offered and not refusal else None, reopen_refusal=refusal), status
 
 
 @bp.get("/<number>")

@@ -67,30 +67,36 @@ def _history(session: Session, cluster: Cluster, start: datetime, end: datetime,
                 and distance_m(centre[0], centre[1], row.latitude, row.longitude) <= params.cluster_radius_m)]
 
 
-def place_tail(session: Session, cluster: Cluster, *, history_start: datetime, params: Params,
-               family: list[int], index: AreaIndex, now: datetime) -> Tail:
-    """The cluster's citizens against the place's past citizens: those with tickets like the cluster's
-    in full, the others of the middle category at `cluster_other_share`."""
-    end = cluster.first_at
-    start = max(end - timedelta(days=params.cluster_baseline_days), history_start)
-    rows = _history(session, cluster, start, end, family, params)
-    words = [ticket_words(row, index) for row in rows]
-    weight = idf_weights(session, set().union(*words, *cluster.words), now) if rows else {}
-    alike = {row.citizen for row, said in zip(rows, words, strict=True)
+def place_tail(cluster: Cluster, past: list[tuple[object, frozenset[str]]], windows: float,
+               weight: dict[str, float], params: Params) -> Tail:
+    """The cluster's citizens against the place's past citizens (rows with their words): those with
+    tickets like the cluster's in full, the others of the middle category at `cluster_other_share`."""
+    alike = {row.citizen for row, said in past
              if any(similarity(said, theirs, weight) >= params.cluster_text_similarity for theirs in cluster.words)}
-    others = {row.citizen for row in rows} - alike
+    others = {row.citizen for row, _said in past} - alike
     cluster.alike_before, cluster.others_before = len(alike), len(others)
-    windows = max(0.0, (end - start).total_seconds() / 86400) / params.cluster_days
     return upper_tail(cluster.citizens, len(alike) + params.cluster_other_share * len(others), windows,
                       prior_mean=params.cluster_prior, prior_weight=0.5)
 
 
 def find_clusters(session: Session, new_facts: list[dict], *, now: datetime, index: AreaIndex, params: Params,
                   history_start: datetime) -> list[Cluster]:
-    """Same-event clusters holding a new ticket that are unusual for their place."""
+    """Same-event clusters holding a new ticket that are unusual for their place (one idf look-up for
+    all of them)."""
     found = candidate_clusters(session, new_facts, now=now, index=index, params=params)
-    family = siblings(session) if found else {}
+    if not found:
+        return []
+    family = siblings(session)
+    histories = []
     for cluster in found:
-        cluster.tail = place_tail(session, cluster, history_start=history_start, params=params,
-                                  family=family.get(cluster.category_id, [cluster.category_id]), index=index, now=now)
+        end = cluster.first_at
+        start = max(end - timedelta(days=params.cluster_baseline_days), history_start)
+        rows = _history(session, cluster, start, end, family.get(cluster.category_id, [cluster.category_id]), params)
+        windows = max(0.0, (end - start).total_seconds() / 86400) / params.cluster_days
+        histories.append(([(row, ticket_words(row, index)) for row in rows], windows))
+    terms = {term for past, _windows in histories for _row, said in past for term in said}
+    terms |= {term for cluster in found for said in cluster.words for term in said}
+    weight = idf_weights(session, terms, now)
+    for cluster, (past, windows) in zip(found, histories, strict=True):
+        cluster.tail = place_tail(cluster, past, windows, weight, params)
     return [cluster for cluster in found if cluster.tail.p_value <= params.cluster_alpha]
